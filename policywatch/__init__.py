@@ -1,0 +1,1 @@
+"""policywatch: shared core (schemas, ids, logging, command line) of the pipeline."""

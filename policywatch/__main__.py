@@ -1,0 +1,3 @@
+from policywatch.cli import main
+
+raise SystemExit(main())

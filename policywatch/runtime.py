@@ -1,0 +1,65 @@
+"""Composition root: builds each process's adapters from settings.
+
+This is where the embedded default and the distributed deployment part ways. With
+KAFKA_BOOTSTRAP_SERVERS unset the stages are joined in-process; with ELASTICSEARCH_URL
+unset everything is stored in the embedded SQLite database. Nothing below this module
+looks at settings to decide which backend it talks to: it is handed one.
+"""
+
+from __future__ import annotations
+
+import settings
+from policywatch import clients
+from policywatch.bus.base import Publisher
+from policywatch.store.base import ArticleStore
+
+
+def uses_kafka() -> bool:
+    return bool(settings.KAFKA_BOOTSTRAP_SERVERS)
+
+
+def uses_elasticsearch() -> bool:
+    return bool(settings.ELASTICSEARCH_URL)
+
+
+def article_store() -> ArticleStore:
+    if uses_elasticsearch():
+        from policywatch.store.elasticsearch import ElasticsearchArticleStore
+
+        return ElasticsearchArticleStore(clients.elasticsearch_client(), settings.ELASTICSEARCH_INDEX_PREFIX)
+    from policywatch.store.sqlite import SqliteArticleStore
+
+    return SqliteArticleStore(settings.EMBEDDED_DB_PATH)
+
+
+def kafka_publisher() -> Publisher:
+    from policywatch.bus.kafka import KafkaPublisher
+
+    return KafkaPublisher(clients.kafka_config(), settings.KAFKA_COMPRESSION)
+
+
+def raw_publisher() -> Publisher:
+    """Where crawlers send articles: the raw Kafka topic, or the embedded pipeline."""
+    if uses_kafka():
+        return kafka_publisher()
+    return embedded_pipeline()
+
+
+def embedded_pipeline() -> Publisher:
+    """The downstream stages joined in-process: raw -> classify + index -> match.
+
+    Each stage is the same batch handler its Kafka consumer loop runs; dead letters go
+    to the store's dead-letter table instead of a topic.
+    """
+    from alerts.matcher import build_match_handler
+    from consumers.indexer import build_indexer
+    from policywatch.bus.inprocess import InProcessPublisher
+    from policywatch.store.sqlite import SqliteDeadLetters
+
+    bus = InProcessPublisher()
+    store = article_store()
+    store.ensure_ready()
+    bus.subscribe(settings.KAFKA_TOPIC_RAW, build_indexer(store=store, publisher=bus).handle_batch)
+    bus.subscribe(settings.KAFKA_TOPIC_CLASSIFIED, build_match_handler(store=store))
+    bus.subscribe(settings.KAFKA_TOPIC_DLQ, SqliteDeadLetters(settings.EMBEDDED_DB_PATH).handle_batch)
+    return bus

@@ -1,0 +1,1 @@
+"""The article store: one interface (base.py), two adapters (Elasticsearch, SQLite)."""

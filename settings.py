@@ -1,0 +1,126 @@
+"""policywatch settings: the only module that reads the environment.
+
+Every constant is named like the environment variable that overrides it, and every
+default works on one machine with nothing installed (embedded store, in-process
+hand-off, outbox folder instead of SMTP). Setting KAFKA_BOOTSTRAP_SERVERS and
+ELASTICSEARCH_URL switches to the distributed deployment.
+
+This module doubles as Scrapy's settings module (see scrapy.cfg), so Scrapy
+components read the same names through ``crawler.settings``. Every variable is
+documented in deploy/.env.example; tests/unit/test_settings.py keeps the two in step.
+"""
+
+import os
+from pathlib import Path
+
+_REPO_ROOT = Path(__file__).resolve().parent
+
+
+def _str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _int(name: str, default: int) -> int:
+    raw = _str(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"settings: {name}={raw!r} is not a whole number") from None
+
+
+def _float(name: str, default: float) -> float:
+    raw = _str(name)
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"settings: {name}={raw!r} is not a number") from None
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = _str(name).lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"settings: {name}={raw!r} is not a boolean (use true or false)")
+
+
+# --- General -------------------------------------------------------------------------
+# Where the embedded store, crawl state, outbox and generated secrets live.
+POLICYWATCH_DATA_DIR = Path(_str("POLICYWATCH_DATA_DIR", str(_REPO_ROOT / "var"))).resolve()
+# Scrapy uses LOG_LEVEL too, so one variable sets both.
+LOG_LEVEL = _str("LOG_LEVEL", "INFO").upper()
+# "json" for ops (one object per line), "text" for people at a terminal.
+POLICYWATCH_LOG_FORMAT = _str("POLICYWATCH_LOG_FORMAT", "text").lower()
+# Time zone of sources that do not state one, and of digests without their own.
+POLICYWATCH_TIMEZONE = _str("POLICYWATCH_TIMEZONE", "Asia/Shanghai")
+# Port for Prometheus metrics of long-running processes; 0 turns the endpoint off.
+METRICS_PORT = _int("METRICS_PORT", 0)
+
+# --- Kafka (empty bootstrap servers = embedded in-process hand-off) -----------------
+KAFKA_BOOTSTRAP_SERVERS = _str("KAFKA_BOOTSTRAP_SERVERS")
+KAFKA_TOPIC_RAW = _str("KAFKA_TOPIC_RAW", "news.articles.raw")
+KAFKA_TOPIC_CLASSIFIED = _str("KAFKA_TOPIC_CLASSIFIED", "news.articles.classified")
+KAFKA_TOPIC_DLQ = _str("KAFKA_TOPIC_DLQ", "news.articles.dlq")
+KAFKA_TOPIC_PARTITIONS = _int("KAFKA_TOPIC_PARTITIONS", 3)
+KAFKA_REPLICATION_FACTOR = _int("KAFKA_REPLICATION_FACTOR", 1)
+KAFKA_CONSUMER_GROUP = _str("KAFKA_CONSUMER_GROUP", "policywatch-indexer")
+KAFKA_MATCHER_GROUP = _str("KAFKA_MATCHER_GROUP", "policywatch-matcher")
+KAFKA_COMPRESSION = _str("KAFKA_COMPRESSION", "gzip")
+KAFKA_SECURITY_PROTOCOL = _str("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+KAFKA_SASL_MECHANISM = _str("KAFKA_SASL_MECHANISM")
+KAFKA_SASL_USERNAME = _str("KAFKA_SASL_USERNAME")
+KAFKA_SASL_PASSWORD = _str("KAFKA_SASL_PASSWORD")
+KAFKA_SSL_CAFILE = _str("KAFKA_SSL_CAFILE")
+KAFKA_SSL_CERTFILE = _str("KAFKA_SSL_CERTFILE")
+KAFKA_SSL_KEYFILE = _str("KAFKA_SSL_KEYFILE")
+
+# --- Consumer (classify + index) ----------------------------------------------------
+CONSUMER_BATCH_SIZE = _int("CONSUMER_BATCH_SIZE", 500)
+CONSUMER_POLL_TIMEOUT_MS = _int("CONSUMER_POLL_TIMEOUT_MS", 1000)
+# Transient failures (Elasticsearch down, 429, timeouts) are retried this many times,
+# with exponential backoff starting at CONSUMER_RETRY_BACKOFF_S, before the process
+# stops without committing (it resumes from the last commit when restarted).
+CONSUMER_MAX_RETRIES = _int("CONSUMER_MAX_RETRIES", 8)
+CONSUMER_RETRY_BACKOFF_S = _float("CONSUMER_RETRY_BACKOFF_S", 0.5)
+CONSUMER_RETRY_BACKOFF_MAX_S = _float("CONSUMER_RETRY_BACKOFF_MAX_S", 30.0)
+
+# --- Elasticsearch (empty URL = embedded SQLite store) ------------------------------
+ELASTICSEARCH_URL = _str("ELASTICSEARCH_URL")
+ELASTICSEARCH_API_KEY = _str("ELASTICSEARCH_API_KEY")
+ELASTICSEARCH_USERNAME = _str("ELASTICSEARCH_USERNAME")
+ELASTICSEARCH_PASSWORD = _str("ELASTICSEARCH_PASSWORD")
+ELASTICSEARCH_CA_CERTS = _str("ELASTICSEARCH_CA_CERTS")
+ELASTICSEARCH_VERIFY_CERTS = _bool("ELASTICSEARCH_VERIFY_CERTS", True)
+# Every index and alias name starts with this prefix, so test runs and tenants can share
+# one cluster.
+ELASTICSEARCH_INDEX_PREFIX = _str("ELASTICSEARCH_INDEX_PREFIX", "policywatch")
+ELASTICSEARCH_REFRESH_INTERVAL = _str("ELASTICSEARCH_REFRESH_INTERVAL", "1s")
+ELASTICSEARCH_REQUEST_TIMEOUT_S = _float("ELASTICSEARCH_REQUEST_TIMEOUT_S", 30.0)
+
+# --- Kibana ---------------------------------------------------------------------------
+KIBANA_URL = _str("KIBANA_URL")
+
+# --- Embedded mode ----------------------------------------------------------------------
+# SQLite database of the embedded store (articles, matches, subscriptions, digests,
+# crawl state) when ELASTICSEARCH_URL is empty.
+EMBEDDED_DB_PATH = Path(
+    _str("EMBEDDED_DB_PATH", str(POLICYWATCH_DATA_DIR / "policywatch.sqlite3"))
+).resolve()
+
+# --- Crawlers (Scrapy settings and crawl behaviour) ----------------------------------
+
+# --- Alerts: subscriptions, digests, mail, unsubscribe endpoint ----------------------
+
+# --- Test harness ----------------------------------------------------------------------
+# Addresses of the real servers that deploy/local/test.sh starts for the test suite.
+# Kept apart from KAFKA_BOOTSTRAP_SERVERS / ELASTICSEARCH_URL so a test run never
+# switches the product itself out of its embedded default by accident.
+POLICYWATCH_TEST_KAFKA = _str("POLICYWATCH_TEST_KAFKA")
+POLICYWATCH_TEST_ELASTICSEARCH = _str("POLICYWATCH_TEST_ELASTICSEARCH")
