@@ -20,6 +20,7 @@ from policywatch.errors import UserError
 _COMMAND_MODULES = (
     "policywatch.cli_run",
     "crawlers.cli",
+    "consumers.classifier.cli",
     "consumers.cli",
     "alerts.cli",
     "policywatch.cli_ops",

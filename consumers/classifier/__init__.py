@@ -1,0 +1,1 @@
+"""Blockchain-policy classifier: labels of ../shared/taxonomy.md with evidence."""
