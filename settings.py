@@ -115,6 +115,64 @@ EMBEDDED_DB_PATH = Path(
 ).resolve()
 
 # --- Crawlers (Scrapy settings and crawl behaviour) ----------------------------------
+# Scrapy project (scrapy.cfg points here). Every registry source is also a spider name
+# (`scrapy list`, `scrapy crawl gov-henan`) through the registry-aware spider loader.
+BOT_NAME = "policywatch"
+SPIDER_MODULES = ["crawlers.spiders"]
+NEWSPIDER_MODULE = "crawlers.spiders"
+SPIDER_LOADER_CLASS = "crawlers.spiderloader.RegistrySpiderLoader"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# Folder of the sources registry (one YAML file per group of sources).
+CRAWL_SOURCES_DIR = Path(_str("CRAWL_SOURCES_DIR", str(_REPO_ROOT / "crawlers" / "sources"))).resolve()
+# Contact address in the User-Agent, so site operators can reach us instead of blocking us.
+CRAWL_CONTACT = _str("CRAWL_CONTACT", "policywatch-crawler@example.org")
+USER_AGENT = f"policywatch-crawler/0.1 (+mailto:{CRAWL_CONTACT}; policy news monitoring)"
+ROBOTSTXT_OBEY = _bool("ROBOTSTXT_OBEY", True)
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+# Politeness: AutoThrottle adapts the delay to each server's latency; never more than
+# CONCURRENT_REQUESTS_PER_DOMAIN requests in flight to one host.
+AUTOTHROTTLE_ENABLED = _bool("AUTOTHROTTLE_ENABLED", True)
+AUTOTHROTTLE_START_DELAY = _float("AUTOTHROTTLE_START_DELAY", 2.0)
+AUTOTHROTTLE_MAX_DELAY = _float("AUTOTHROTTLE_MAX_DELAY", 60.0)
+AUTOTHROTTLE_TARGET_CONCURRENCY = _float("AUTOTHROTTLE_TARGET_CONCURRENCY", 1.0)
+DOWNLOAD_DELAY = _float("DOWNLOAD_DELAY", 1.0)
+CONCURRENT_REQUESTS = _int("CONCURRENT_REQUESTS", 16)
+CONCURRENT_REQUESTS_PER_DOMAIN = _int("CONCURRENT_REQUESTS_PER_DOMAIN", 2)
+# Retries on 5xx and timeouts; crawlers.middlewares.SlowDownMiddleware doubles the
+# host's delay on each (backoff) and on 429/403 (slow-down), up to AUTOTHROTTLE_MAX_DELAY.
+RETRY_ENABLED = True
+RETRY_TIMES = _int("RETRY_TIMES", 3)
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Bounds against hostile pages: size, time, redirect loops, depth, pages per run.
+DOWNLOAD_MAXSIZE = _int("DOWNLOAD_MAXSIZE", 8 * 1024 * 1024)
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# Attachments (PDF, Word) may be larger than pages, but are bounded too.
+CRAWL_ATTACHMENT_MAXSIZE = _int("CRAWL_ATTACHMENT_MAXSIZE", 20 * 1024 * 1024)
+# At most this many attachments are fetched per article.
+CRAWL_ATTACHMENTS_PER_ARTICLE = _int("CRAWL_ATTACHMENTS_PER_ARTICLE", 3)
+DOWNLOAD_TIMEOUT = _int("DOWNLOAD_TIMEOUT", 30)
+REDIRECT_MAX_TIMES = _int("REDIRECT_MAX_TIMES", 5)
+DEPTH_LIMIT = _int("DEPTH_LIMIT", 6)
+# Listing pages followed per start URL ("next page" links), so endless pagination ends.
+CRAWL_MAX_LISTING_PAGES = _int("CRAWL_MAX_LISTING_PAGES", 5)
+# Per-run limits of one source's crawl (0 = no limit).
+CLOSESPIDER_PAGECOUNT = _int("CLOSESPIDER_PAGECOUNT", 500)
+CLOSESPIDER_TIMEOUT = _int("CLOSESPIDER_TIMEOUT", 1800)
+CLOSESPIDER_ERRORCOUNT = _int("CLOSESPIDER_ERRORCOUNT", 100)
+ITEM_PIPELINES = {"crawlers.pipelines.PublishPipeline": 300}
+DOWNLOADER_MIDDLEWARES = {
+    "crawlers.middlewares.ConditionalRequestMiddleware": 580,
+    "crawlers.middlewares.SlowDownMiddleware": 560,
+}
+EXTENSIONS = {"crawlers.health.SourceHealthExtension": 500}
+# Source health: a source whose last run yielded nothing although its median yield over
+# the previous CRAWL_HEALTH_WINDOW runs was positive, or whose share of fallback
+# extractions exceeds CRAWL_HEALTH_MAX_FALLBACK_SHARE, is reported.
+CRAWL_HEALTH_WINDOW = _int("CRAWL_HEALTH_WINDOW", 7)
+CRAWL_HEALTH_MAX_FALLBACK_SHARE = _float("CRAWL_HEALTH_MAX_FALLBACK_SHARE", 0.5)
+# `policywatch crawler`: seconds a scheduled crawl may start late and still run.
+CRAWL_MISFIRE_GRACE_S = _int("CRAWL_MISFIRE_GRACE_S", 900)
 
 # --- Alerts: subscriptions, digests, mail, unsubscribe endpoint ----------------------
 
