@@ -175,6 +175,42 @@ CRAWL_HEALTH_MAX_FALLBACK_SHARE = _float("CRAWL_HEALTH_MAX_FALLBACK_SHARE", 0.5)
 CRAWL_MISFIRE_GRACE_S = _int("CRAWL_MISFIRE_GRACE_S", 900)
 
 # --- Alerts: subscriptions, digests, mail, unsubscribe endpoint ----------------------
+# SMTP server for digests; empty host = write .eml files to ALERTS_OUTBOX_DIR instead.
+SMTP_HOST = _str("SMTP_HOST")
+SMTP_PORT = _int("SMTP_PORT", 587)
+# "starttls" (upgrade a plain connection), "ssl" (implicit TLS, usually port 465) or "none".
+SMTP_TLS = _str("SMTP_TLS", "starttls").lower()
+SMTP_USER = _str("SMTP_USER")
+SMTP_PASSWORD = _str("SMTP_PASSWORD")
+SMTP_TIMEOUT_S = _float("SMTP_TIMEOUT_S", 30.0)
+# Where digests go as .eml files when SMTP_HOST is empty.
+ALERTS_OUTBOX_DIR = Path(_str("ALERTS_OUTBOX_DIR", str(POLICYWATCH_DATA_DIR / "outbox"))).resolve()
+ALERTS_FROM = _str("ALERTS_FROM", "policywatch <alerts@policywatch.localhost>")
+ALERTS_REPLY_TO = _str("ALERTS_REPLY_TO")
+# Address of the mailto: unsubscribe link; empty = the From address.
+ALERTS_UNSUBSCRIBE_MAILTO = _str("ALERTS_UNSUBSCRIBE_MAILTO")
+# Public base URL of `policywatch web`, used in unsubscribe links.
+ALERTS_PUBLIC_URL = _str("ALERTS_PUBLIC_URL", "http://127.0.0.1:8025").rstrip("/")
+ALERTS_WEB_HOST = _str("ALERTS_WEB_HOST", "127.0.0.1")
+ALERTS_WEB_PORT = _int("ALERTS_WEB_PORT", 8025)
+# HMAC key of unsubscribe tokens; empty = generated once into POLICYWATCH_DATA_DIR.
+ALERTS_UNSUBSCRIBE_SECRET = _str("ALERTS_UNSUBSCRIBE_SECRET")
+# A digest covers articles indexed up to this many seconds before it runs, so matches
+# that arrive a little after indexing are not skipped (they go into the next digest).
+ALERTS_LATE_BUFFER_S = _int("ALERTS_LATE_BUFFER_S", 300)
+# How often "immediate" subscriptions are sent (batched), in seconds.
+ALERTS_IMMEDIATE_INTERVAL_S = _int("ALERTS_IMMEDIATE_INTERVAL_S", 300)
+# How often the scheduler re-reads subscriptions (and the matcher checks for changes).
+ALERTS_SYNC_INTERVAL_S = _int("ALERTS_SYNC_INTERVAL_S", 60)
+# A job that could not run on time still runs if it is at most this late.
+ALERTS_MISFIRE_GRACE_S = _int("ALERTS_MISFIRE_GRACE_S", 3600)
+# Failed sends are retried with exponential backoff between these bounds (seconds).
+ALERTS_RETRY_BACKOFF_S = _int("ALERTS_RETRY_BACKOFF_S", 60)
+ALERTS_RETRY_BACKOFF_MAX_S = _int("ALERTS_RETRY_BACKOFF_MAX_S", 3600)
+# A digest left "sending" longer than this is taken as a crashed sender (see alerts/delivery.py).
+ALERTS_SENDING_LEASE_S = _int("ALERTS_SENDING_LEASE_S", 600)
+# Most items listed in one digest (the header still counts all).
+ALERTS_MAX_ITEMS = _int("ALERTS_MAX_ITEMS", 50)
 
 # --- Test harness ----------------------------------------------------------------------
 # Addresses of the real servers that deploy/local/test.sh starts for the test suite.
