@@ -90,6 +90,10 @@ CONSUMER_POLL_TIMEOUT_MS = _int("CONSUMER_POLL_TIMEOUT_MS", 1000)
 CONSUMER_MAX_RETRIES = _int("CONSUMER_MAX_RETRIES", 8)
 CONSUMER_RETRY_BACKOFF_S = _float("CONSUMER_RETRY_BACKOFF_S", 0.5)
 CONSUMER_RETRY_BACKOFF_MAX_S = _float("CONSUMER_RETRY_BACKOFF_MAX_S", 30.0)
+# A raw message larger than this goes to the dead-letter topic instead of being indexed.
+CONSUMER_MAX_MESSAGE_BYTES = _int("CONSUMER_MAX_MESSAGE_BYTES", 2 * 1024 * 1024)
+# Days the broker keeps dead letters (longer than other topics: they wait for a fix).
+KAFKA_DLQ_RETENTION_DAYS = _int("KAFKA_DLQ_RETENTION_DAYS", 30)
 
 # --- Elasticsearch (empty URL = embedded SQLite store) ------------------------------
 ELASTICSEARCH_URL = _str("ELASTICSEARCH_URL")
@@ -103,6 +107,15 @@ ELASTICSEARCH_VERIFY_CERTS = _bool("ELASTICSEARCH_VERIFY_CERTS", True)
 ELASTICSEARCH_INDEX_PREFIX = _str("ELASTICSEARCH_INDEX_PREFIX", "policywatch")
 ELASTICSEARCH_REFRESH_INTERVAL = _str("ELASTICSEARCH_REFRESH_INTERVAL", "1s")
 ELASTICSEARCH_REQUEST_TIMEOUT_S = _float("ELASTICSEARCH_REQUEST_TIMEOUT_S", 30.0)
+# Replicas of each articles index (0 for a single node).
+ELASTICSEARCH_REPLICAS = _int("ELASTICSEARCH_REPLICAS", 0)
+# `policywatch consume` rolls the articles alias over to a new index once the write index
+# holds this many documents or is this old (e.g. 90d); 0 / empty = never.
+ELASTICSEARCH_ROLLOVER_MAX_DOCS = _int("ELASTICSEARCH_ROLLOVER_MAX_DOCS", 0)
+ELASTICSEARCH_ROLLOVER_MAX_AGE = _str("ELASTICSEARCH_ROLLOVER_MAX_AGE")
+# Rolled-over articles indices whose newest document is older than this many days are
+# deleted; 0 = keep everything.
+ELASTICSEARCH_RETENTION_DAYS = _int("ELASTICSEARCH_RETENTION_DAYS", 0)
 
 # --- Kibana ---------------------------------------------------------------------------
 KIBANA_URL = _str("KIBANA_URL")
