@@ -1,5 +1,87 @@
-"""Subcommands of this part of policywatch (see policywatch/cli.py)."""
+"""Operator subcommands: doctor, dlq, stats, es, kibana (see policywatch/cli.py).
+
+Handlers parse arguments and print; the logic lives in policywatch/ops/.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, timezone
+
+import settings
+from policywatch.errors import PermanentError, TransientError, UserError
 
 
 def register(commands) -> None:
-    """Add this part's subcommands to the ``policywatch`` parser."""
+    """Add the operator subcommands to the ``policywatch`` parser."""
+    doctor = commands.add_parser(
+        "doctor", help="check configuration, Kafka, Elasticsearch, SMTP and Kibana",
+        description="Check the configuration and every server this deployment uses (Kafka, Elasticsearch, "
+                    "SMTP, Kibana; the data folder and SQLite database in embedded mode). Prints OK, FAIL or "
+                    "SKIP per check and how to fix each failure; secrets are shown redacted. Exits 1 when a "
+                    "check fails.")
+    doctor.set_defaults(handler=_doctor)
+
+    stats = commands.add_parser(
+        "stats", help="article counts by region, theme, source and day",
+        description="Counts of the articles indexed in a period: total, relevant, and per region, theme, "
+                    "application, document type (relevant articles), source and day (all articles).")
+    stats.add_argument("--since", default="7d",
+                       help="start of the period: a span back from now (90m, 24h, 7d, 2w) or an ISO date "
+                            "(2024-05-01, UTC); default 7d")
+    stats.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    stats.set_defaults(handler=_stats)
+
+    kibana = commands.add_parser("kibana", help="Kibana saved objects",
+                                 description="Manage the Kibana saved objects kept in deploy/kibana/.")
+    kibana_commands = kibana.add_subparsers(dest="kibana_command", metavar="ACTION", required=True)
+    kibana_import = kibana_commands.add_parser(
+        "import", help="load deploy/kibana/*.ndjson into Kibana (overwrites by id)",
+        description="Validate deploy/kibana/*.ndjson and load them through Kibana's saved-objects import API "
+                    "(KIBANA_URL), overwriting objects with the same ids. Authenticates with the Elasticsearch "
+                    "credentials (ELASTICSEARCH_API_KEY or ELASTICSEARCH_USERNAME/PASSWORD).")
+    kibana_import.set_defaults(handler=_kibana_import)
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from policywatch.ops import doctor
+
+    text, code = doctor.report()
+    print(text)
+    return code
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from policywatch import runtime
+    from policywatch.ops import stats
+
+    until = datetime.now(timezone.utc)
+    since = stats.parse_since(args.since, until)
+    store = runtime.article_store()
+    try:
+        counts = store.stats(since, until)
+    except (TransientError, PermanentError) as exc:
+        raise UserError(f"cannot read the article store: {exc} (has the pipeline run, or `policywatch bootstrap`? "
+                        "`policywatch doctor` checks the connections)") from None
+    finally:
+        store.close()
+    print(stats.to_json(counts, since, until) if args.json else stats.render(counts, since, until))
+    return 0
+
+
+def _kibana_import(args: argparse.Namespace) -> int:
+    from policywatch.ops import doctor, kibana
+
+    if not settings.KIBANA_URL:
+        raise UserError("KIBANA_URL is not set; set it to Kibana's address, e.g. http://kibana:5601")
+    try:
+        objects = kibana.load_saved_objects()
+    except kibana.SavedObjectsError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        answer = kibana.import_saved_objects(settings.KIBANA_URL, doctor.kibana_headers(), kibana.to_ndjson(objects),
+                                             settings.ELASTICSEARCH_CA_CERTS, settings.ELASTICSEARCH_VERIFY_CERTS)
+    except kibana.KibanaError as exc:
+        raise UserError(f"{exc} (fix: {exc.fix})") from None
+    print(f"imported {answer.get('successCount', len(objects))} saved objects into {settings.KIBANA_URL}")
+    return 0
