@@ -1,1 +1,47 @@
-"""Blockchain-policy classifier: labels of ../shared/taxonomy.md with evidence."""
+"""Blockchain-policy classifier: labels of ../shared/taxonomy.md with evidence.
+
+``classify(title, text, lang=None, url=None)`` is pure and never raises: any input
+(empty, megabytes, binary garbage, other languages) gives a well-formed result. The
+lexicons (YAML under ``lexicons/``) are loaded and compiled once, at import.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from consumers.classifier import engine
+from consumers.classifier.lexicon import LexiconError, load
+from consumers.classifier.normalise import clean
+
+__all__ = ["classify", "CLASSIFIER_VERSION", "LexiconError"]
+
+log = logging.getLogger(__name__)
+
+_LEXICON = load()
+CLASSIFIER_VERSION = _LEXICON.version
+
+
+def empty_labels(doc_type: str = "news_report") -> dict[str, Any]:
+    """The labels of an article with nothing to go on: not relevant, no regions."""
+    return {"relevant": False, "relevance": 0.0, "regions": [], "themes": [], "applications": [],
+            "doc_type": doc_type, "evidence": [], "classifier_version": CLASSIFIER_VERSION}
+
+
+def classify(title: str, text: str, lang: str | None = None, url: str | None = None) -> dict[str, Any]:
+    """Labels of one article: exactly the keys of ``policywatch.schema.LABEL_FIELDS``.
+
+    ``lang`` and ``url`` are accepted for callers that have them; the lexicons cover
+    Chinese (simplified and traditional) and English together, so they are not needed
+    to choose one.
+    """
+    try:
+        title_s, text_s = clean(title, 2_000), clean(text)
+        if not (title_s.strip() or text_s.strip()):
+            return empty_labels(_LEXICON.doc_default)
+        labels = engine.classify_text(_LEXICON, title_s, text_s)
+        labels["classifier_version"] = CLASSIFIER_VERSION
+        return labels
+    except Exception:  # a bug must not stop the consumer loop; the article stays unlabelled
+        log.exception("classifier failed on an article", extra={"url": url if isinstance(url, str) else None})
+        return empty_labels(_LEXICON.doc_default)

@@ -1,0 +1,180 @@
+"""The classifier's core: one scan of the folded text, then rules that turn hits into labels.
+
+Every decision is made from *hits* (a lexicon phrase found at a position), so every label
+can quote the words that produced it as evidence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from consumers.classifier.lexicon import Lexicon, Term
+from consumers.classifier.normalise import fold
+
+MAX_PHRASES = 5
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    term: Term
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def scan(lex: Lexicon, folded: str) -> list[Hit]:
+    """Every lexicon phrase in ``folded``; ASCII phrases only as whole words (a plural
+    ``s`` may follow)."""
+    hits: list[Hit] = []
+    size = len(folded)
+    for last, (length, terms) in lex.automaton.iter(folded):
+        start, end = last - length + 1, last + 1
+        if terms[0].word:
+            if start > 0 and _is_word_char(folded[start - 1]):
+                continue
+            if end < size and _is_word_char(folded[end]):
+                if not (folded[end] == "s" and (end + 1 == size or not _is_word_char(folded[end + 1]))):
+                    continue
+        for term in terms:
+            hits.append(Hit(start, end, term))
+    return hits
+
+
+def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
+    kept: list[Hit] = []
+    reach = -1
+    for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+        if hit.start >= reach:
+            kept.append(hit)
+            reach = hit.end
+    return kept
+
+
+def regions(lex: Lexicon, folded: str, hits: list[Hit]) -> dict[str, list[Hit]]:
+    """Regions named in the text, each with the hits that name it."""
+    found: dict[str, list[Hit]] = defaultdict(list)
+    places = _leftmost_longest([h for h in hits if h.term.kind == "place"])
+    place_ends = set()
+    for hit in places:
+        if lex.org_suffix.match(folded, hit.end) or lex.org_prefix.search(folded, max(0, hit.start - 40), hit.start):
+            continue
+        place_ends.add(hit.end)
+        for region in hit.term.labels:
+            found[region].append(hit)
+    for hit in hits:
+        if hit.term.kind != "national":
+            continue
+        before = folded[hit.start - 1] if hit.start else ""
+        if before in lex.local_prefix_chars or hit.start in place_ends:
+            continue
+        found["National"].append(hit)
+    return found
+
+
+def weighted(hits: list[Hit], kind: str) -> dict[str, tuple[float, list[Hit]]]:
+    """Sum of weights per label for hits of ``kind``, with the hits."""
+    scores: dict[str, float] = defaultdict(float)
+    evidence: dict[str, list[Hit]] = defaultdict(list)
+    for hit in hits:
+        if hit.term.kind == kind:
+            label = hit.term.labels[0]
+            scores[label] += hit.term.weight
+            evidence[label].append(hit)
+    return {label: (scores[label], evidence[label]) for label in scores}
+
+
+def features(signals: dict[str, tuple[float, list[Hit]]], size: int, title_end: int) -> dict[str, float]:
+    """Numeric features of relevance, named as the coefficients in relevance.yaml."""
+    values: dict[str, float] = {}
+    per_k = 1000.0 / max(size, 300)
+    for group, (score, group_hits) in signals.items():
+        values[f"{group}_log"] = math.log1p(score)
+        values[f"{group}_density"] = min(score * per_k, 10.0)
+        values[f"{group}_in_title"] = 1.0 if any(h.start < title_end for h in group_hits) else 0.0
+        values[f"{group}_lead"] = 1.0 if any(h.start < title_end + 300 for h in group_hits) else 0.0
+    return values
+
+
+def relevance(lex: Lexicon, values: dict[str, float]) -> float:
+    model = lex.relevance
+    z = model["bias"] + sum(coef * values.get(name, 0.0) for name, coef in model["coefficients"].items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def expand_products(values: dict[str, float], names: list[str]) -> None:
+    """Add the products named "a*b" in the coefficients, so a rule can say "a AND b"."""
+    for name in names:
+        if "*" in name:
+            left, right = name.split("*", 1)
+            values[name] = values.get(left, 0.0) * values.get(right, 0.0)
+
+
+def doc_type(lex: Lexicon, hits: list[Hit], title_end: int) -> tuple[str, list[Hit]]:
+    scores: dict[str, float] = defaultdict(float)
+    evidence: dict[str, list[Hit]] = defaultdict(list)
+    for hit in hits:
+        if hit.term.kind != "doctype" or (hit.term.title_only and hit.start >= title_end):
+            continue
+        label = hit.term.labels[0]
+        scores[label] += hit.term.weight
+        evidence[label].append(hit)
+    if scores:
+        best = max(scores, key=lambda label: scores[label])
+        if scores[best] >= lex.doc_min_score:
+            return best, evidence[best]
+    return lex.doc_default, []
+
+
+def phrases(text: str, hits: list[Hit]) -> list[str]:
+    """Distinct phrases of ``text`` behind ``hits``, in order of appearance."""
+    seen: list[str] = []
+    for hit in sorted(hits, key=lambda h: h.start):
+        phrase = " ".join(text[hit.start:hit.end].split())
+        if phrase and phrase not in seen:
+            seen.append(phrase)
+            if len(seen) >= MAX_PHRASES:
+                break
+    return seen
+
+
+def classify_text(lex: Lexicon, title: str, text: str) -> dict:
+    """Labels of one article from its cleaned title and text (see ``classify``)."""
+    body = title + "\n" + text
+    folded = fold(body)
+    title_end = len(title)
+    hits = scan(lex, folded)
+    signals = weighted(hits, "signal")
+    values = features(signals, len(body), title_end)
+    expand_products(values, list(lex.relevance["coefficients"]))
+    score = relevance(lex, values) if "blockchain" in signals or "crypto" in signals or "cbdc" in signals else 0.0
+    relevant = score >= lex.relevance["threshold"]
+    found_regions = regions(lex, folded, hits)
+    evidence = [{"field": "regions", "value": r, "phrases": phrases(body, h)}
+                for r, h in sorted(found_regions.items())]
+    themes: list[str] = []
+    applications: list[str] = []
+    if relevant:
+        for kind, out in (("theme", themes), ("application", applications)):
+            for label, (weight, label_hits) in sorted(weighted(hits, kind).items()):
+                if weight >= 1.0:
+                    out.append(label)
+                    evidence.append({"field": kind + "s", "value": label, "phrases": phrases(body, label_hits)})
+        key_hits = [h for group in ("blockchain", "crypto", "cbdc", "policy") for h in signals.get(group, (0, []))[1]]
+        evidence.insert(0, {"field": "relevant", "value": "true", "phrases": phrases(body, key_hits)})
+    kind_of_doc, doc_hits = doc_type(lex, hits, title_end)
+    if doc_hits:
+        evidence.append({"field": "doc_type", "value": kind_of_doc, "phrases": phrases(body, doc_hits)})
+    return {
+        "relevant": relevant,
+        "relevance": round(score, 4),
+        "regions": sorted(found_regions),
+        "themes": sorted(themes),
+        "applications": sorted(applications),
+        "doc_type": kind_of_doc,
+        "evidence": evidence,
+    }

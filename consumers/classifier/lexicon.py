@@ -1,0 +1,219 @@
+"""Load, validate and compile the classifier's lexicons (YAML files in ``lexicons/``).
+
+The lexicons are business data an analyst edits: every phrase that signals a region, a
+theme, an application, a document type or relevance lives there, with its weight. This
+module checks them (an error names the file, the entry and the field), folds every
+phrase the way the text is folded (traditional -> simplified, ASCII lower case) and
+compiles all of them into ONE Aho-Corasick automaton, so an article is scanned once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+import yaml
+
+from consumers.classifier.normalise import fold
+
+LEXICON_DIR = Path(__file__).with_name("lexicons")
+LEXICON_VERSION = "lexicon-1.0"
+
+REGIONS = ("Beijing", "Tianjin", "Hebei", "Shanxi", "Inner Mongolia", "Liaoning", "Jilin",
+           "Heilongjiang", "Shanghai", "Jiangsu", "Zhejiang", "Anhui", "Fujian", "Jiangxi",
+           "Shandong", "Henan", "Hubei", "Hunan", "Guangdong", "Guangxi", "Hainan", "Chongqing",
+           "Sichuan", "Guizhou", "Yunnan", "Tibet", "Shaanxi", "Gansu", "Qinghai", "Ningxia",
+           "Xinjiang", "Hong Kong", "Macau", "Taiwan", "National")
+THEMES = ("industrial_upgrading", "digital_economy", "tech_research", "application_scenarios",
+          "industrial_parks", "talent", "funding_support", "infrastructure", "regulation",
+          "events_cooperation")
+APPLICATIONS = ("e_government", "finance", "traceability", "judicial", "tax_invoicing",
+                "healthcare", "supply_chain", "iot", "smart_city", "manufacturing", "trade",
+                "agriculture", "real_estate", "education", "social_services", "digital_assets",
+                "energy")
+DOC_TYPES = ("government_report", "policy_document", "official_speech", "news_report",
+             "commentary")
+
+
+class LexiconError(ValueError):
+    """A lexicon file that does not follow its schema; the message says where."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One phrase of one lexicon: what it signals when found in a text."""
+
+    kind: str          # "place", "national", "theme", "application", "signal", "doctype"
+    labels: tuple[str, ...]  # regions / theme / application / signal group / doc type
+    weight: float
+    word: bool         # ASCII phrase: must stand as a whole word
+    title_only: bool = False
+
+
+@dataclass
+class Lexicon:
+    automaton: Any
+    version: str
+    org_suffix: re.Pattern[str]
+    org_prefix: re.Pattern[str]
+    local_prefix_chars: frozenset[str]
+    relevance: dict[str, Any]
+    doc_default: str
+    doc_min_score: float
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
+    return LexiconError(f"{path.name}: entry {entry!r}, field {fieldname!r}: {problem}")
+
+
+def _phrases(path: Path, entry: str, fieldname: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(p, str) and p.strip() for p in value):
+        raise _err(path, entry, fieldname, "must be a list of non-empty strings")
+    return [p.strip() for p in value]
+
+
+def _number(path: Path, entry: str, fieldname: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _err(path, entry, fieldname, "must be a number")
+    return float(value)
+
+
+def _mapping(path: Path, entry: str, fieldname: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _err(path, entry, fieldname, "must be a mapping")
+    return value
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise LexiconError(f"{path.name}: cannot be read as YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise LexiconError(f"{path.name}: top level must be a mapping")
+    return data
+
+
+class _Builder:
+    """Collects (phrase -> terms) before the automaton is made."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[Term]] = {}
+
+    def add(self, phrase: str, term: Term) -> None:
+        key = fold(phrase)
+        word = bool(re.fullmatch(r"[\x20-\x7e]+", key)) and key[:1].isalnum() and key[-1:].isalnum()
+        term = Term(term.kind, term.labels, term.weight, word, term.title_only)
+        terms = self.entries.setdefault(key, [])
+        if term not in terms:  # the same phrase listed twice counts once
+            terms.append(term)
+
+    def build(self) -> Any:
+        automaton = ahocorasick.Automaton()
+        for key, terms in self.entries.items():
+            automaton.add_word(key, (len(key), tuple(terms)))
+        automaton.make_automaton()
+        return automaton
+
+
+def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+    data = _read(path)
+    regions = _mapping(path, "regions", "regions", data.get("regions"))
+    for region, spec in regions.items():
+        if region not in REGIONS or region == "National":
+            raise _err(path, str(region), "regions", f"unknown region; use one of {REGIONS[:-1]}")
+        spec = _mapping(path, region, "names", spec)
+        for fieldname in ("names", "places"):
+            for phrase in _phrases(path, region, fieldname, spec.get(fieldname, [])):
+                builder.add(phrase, Term("place", (region,), 1.0, False))
+    for entry, spec in _mapping(path, "phrases", "phrases", data.get("phrases", {})).items():
+        labels = spec if isinstance(spec, list) else None
+        if labels is None or not all(r in REGIONS and r != "National" for r in labels):
+            raise _err(path, str(entry), "phrases", "must map to a list of region names (may be empty)")
+        builder.add(str(entry), Term("place", tuple(labels), 1.0, False))
+    suffixes = _phrases(path, "org_suffixes", "org_suffixes", data.get("org_suffixes", []))
+    prefixes = _phrases(path, "org_prefixes", "org_prefixes", data.get("org_prefixes", []))
+    national = _mapping(path, "national", "national", data.get("national"))
+    for phrase in _phrases(path, "national", "actors", national.get("actors")):
+        builder.add(phrase, Term("national", ("National",), 1.0, False))
+    local = _phrases(path, "national", "local_prefix_chars", national.get("local_prefix_chars", []))
+    alt = lambda items: "|".join(re.escape(fold(s)) for s in sorted(items, key=len, reverse=True))  # noqa: E731
+    suffix_re = re.compile(r"[\s'’]*(?:s\s+)?(?:" + alt(suffixes) + ")" if suffixes else r"(?!x)x")
+    prefix_re = re.compile(r"(?:" + alt(prefixes) + r")\s*$" if prefixes else r"(?!x)x")
+    return suffix_re, prefix_re, frozenset("".join(local))
+
+
+def _load_labelled(builder: _Builder, path: Path, kind: str, allowed: tuple[str, ...]) -> None:
+    data = _read(path)
+    top = kind + "s"
+    for label, spec in _mapping(path, top, top, data.get(top)).items():
+        if label not in allowed:
+            raise _err(path, str(label), top, f"unknown {kind}; use one of {allowed}")
+        spec = _mapping(path, label, "terms", spec)
+        terms = _mapping(path, label, "terms", spec.get("terms"))
+        for weight_key, phrases in terms.items():
+            weight = _number(path, label, f"terms.{weight_key}", weight_key)
+            for phrase in _phrases(path, label, f"terms.{weight_key}", phrases):
+                builder.add(phrase, Term(kind, (label,), weight, False))
+
+
+def _load_relevance(builder: _Builder, path: Path) -> dict[str, Any]:
+    data = _read(path)
+    model = _mapping(path, "model", "model", data.get("model"))
+    for key in ("bias", "threshold"):
+        _number(path, "model", key, model.get(key))
+    coefs = _mapping(path, "model", "coefficients", model.get("coefficients"))
+    for name, value in coefs.items():
+        _number(path, "model", f"coefficients.{name}", value)
+    groups = _mapping(path, "signals", "signals", data.get("signals"))
+    for group, spec in groups.items():
+        spec = _mapping(path, group, "terms", spec)
+        for weight_key, phrases in _mapping(path, group, "terms", spec.get("terms")).items():
+            weight = _number(path, group, f"terms.{weight_key}", weight_key)
+            for phrase in _phrases(path, group, f"terms.{weight_key}", phrases):
+                builder.add(phrase, Term("signal", (str(group),), weight, False))
+    return {"bias": float(model["bias"]), "threshold": float(model["threshold"]),
+            "coefficients": {k: float(v) for k, v in coefs.items()}, "groups": tuple(groups)}
+
+
+def _load_doc_types(builder: _Builder, path: Path) -> tuple[str, float]:
+    data = _read(path)
+    default = data.get("default")
+    if default not in DOC_TYPES:
+        raise _err(path, "default", "default", f"must be one of {DOC_TYPES}")
+    min_score = _number(path, "min_score", "min_score", data.get("min_score", 1))
+    for label, spec in _mapping(path, "doc_types", "doc_types", data.get("doc_types")).items():
+        if label not in DOC_TYPES:
+            raise _err(path, str(label), "doc_types", f"unknown doc_type; use one of {DOC_TYPES}")
+        spec = _mapping(path, label, "title", spec)
+        for where in ("title", "text"):
+            for weight_key, phrases in _mapping(path, label, where, spec.get(where, {})).items():
+                weight = _number(path, label, f"{where}.{weight_key}", weight_key)
+                for phrase in _phrases(path, label, f"{where}.{weight_key}", phrases):
+                    builder.add(phrase, Term("doctype", (label,), weight, False, where == "title"))
+    return default, min_score
+
+
+def load(directory: Path = LEXICON_DIR) -> Lexicon:
+    """Read every lexicon file, validate it and compile the automaton."""
+    builder = _Builder()
+    paths = {name: directory / f"{name}.yaml"
+             for name in ("regions", "themes", "applications", "relevance", "doc_types")}
+    for name, path in paths.items():
+        if not path.is_file():
+            raise LexiconError(f"{path}: lexicon file missing")
+    suffix_re, prefix_re, local = _load_places(builder, paths["regions"])
+    _load_labelled(builder, paths["themes"], "theme", THEMES)
+    _load_labelled(builder, paths["applications"], "application", APPLICATIONS)
+    relevance = _load_relevance(builder, paths["relevance"])
+    doc_default, doc_min = _load_doc_types(builder, paths["doc_types"])
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return Lexicon(builder.build(), f"{LEXICON_VERSION}+{digest.hexdigest()[:12]}",
+                   suffix_re, prefix_re, local, relevance, doc_default, doc_min)

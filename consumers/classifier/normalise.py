@@ -1,0 +1,71 @@
+"""Fold text for matching, keeping every character's position.
+
+Folding maps each character to exactly one character (traditional -> simplified Chinese,
+full-width ASCII -> ASCII, ASCII upper -> lower case, control characters -> space), so
+an offset found in the folded text is the same offset in the original and evidence can
+quote the original words. The traditional -> simplified table is read from the
+character dictionary of OpenCC (opencc-python-reimplemented, Apache-2.0) once at import;
+phrase-level conversion is not needed for matching.
+"""
+
+from __future__ import annotations
+
+import os
+
+import opencc
+
+# Past this many characters an article is long enough to have been classified from its
+# start; this bounds the time a multi-megabyte input can take.
+MAX_CHARS = 100_000
+
+
+def _opencc_chars() -> dict[int, str]:
+    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
+    table: dict[int, str] = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            source, _, targets = line.rstrip("\n").partition("\t")
+            target = targets.split(" ")[0]
+            if len(source) == 1 and len(target) == 1:
+                table[ord(source)] = target
+    return table
+
+
+def _table() -> dict[int, str]:
+    table = _opencc_chars()
+    for code in range(0x41, 0x5B):  # A-Z
+        table[code] = chr(code + 32)
+    for code in range(0xFF01, 0xFF5F):  # full-width ASCII forms
+        table[code] = chr(code - 0xFEE0).lower()
+    table[0x3000] = " "  # ideographic space
+    for code in list(range(0x00, 0x20)) + list(range(0x7F, 0xA0)):
+        if chr(code) != "\n":
+            table[code] = " "
+    for quote in "‘’＇`":
+        table[ord(quote)] = "'"
+    table[ord("\u00a0")] = " "
+    table[ord("\ufffd")] = " "
+    return table
+
+
+_TABLE = _table()
+
+
+def fold(text: str) -> str:
+    """The folded form of ``text``: same length, same positions."""
+    return text.translate(_TABLE)
+
+
+def clean(value: object, limit: int = MAX_CHARS) -> str:
+    """Any input as a bounded ``str``: bytes decoded leniently, surrogates and NULs dropped."""
+    if value is None:
+        return ""
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value[: limit * 4]).decode("utf-8", errors="replace")
+    elif not isinstance(value, str):
+        value = str(value)
+    value = value[:limit]
+    if not value.isascii():
+        value = value.encode("utf-8", errors="replace").decode("utf-8")
+    return value
+

@@ -1,0 +1,120 @@
+"""Near-duplicate detection: one ``story_id`` for the syndicated copies of a story.
+
+Chinese media reprint a story many times, on other sites, lightly edited, in traditional
+or simplified characters. ``fingerprint`` gives a 64-bit SimHash of the article's text
+(folded the way the classifier folds it, so traditional and simplified copies agree) and
+the band keys under which the store looks up earlier copies; ``assign_story`` picks the
+story of the nearest earlier copy, or starts a new one. Both are pure and never raise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from typing import Any, Iterable
+
+from consumers.classifier.normalise import clean, fold
+
+BITS = 64
+BANDS = 4
+BAND_BITS = BITS // BANDS
+# Copies within this many differing bits are the same story. With 4 bands of 16 bits,
+# copies up to 3 bits apart always share a band; further ones usually do.
+MAX_DISTANCE = 6
+# Below this many shingles the SimHash says little; an exact-content hash is used instead.
+MIN_SHINGLES = 8
+SHINGLE = 3
+MAX_CHARS = 50_000
+# The fingerprint of an article with no words: it never joins a story.
+EMPTY = "0" * 16
+
+# A token is an ASCII word or one ideograph/letter of another script.
+_TOKEN = re.compile(r"[a-z0-9]+|[^\W_a-z0-9]")
+# Bit b of every 64-bit lane, for counting a bit across all shingle hashes at once.
+_LANE_MASKS: dict[int, tuple[int, ...]] = {}
+
+
+def _masks(lanes: int) -> tuple[int, ...]:
+    if lanes not in _LANE_MASKS:
+        if len(_LANE_MASKS) > 64:
+            _LANE_MASKS.clear()
+        _LANE_MASKS[lanes] = tuple(
+            int.from_bytes((1 << bit).to_bytes(8, "big") * lanes, "big") for bit in range(BITS)
+        )
+    return _LANE_MASKS[lanes]
+
+
+def _simhash(shingles: set[str]) -> int:
+    hashes = b"".join(
+        zlib.crc32(s.encode("utf-8")).to_bytes(4, "big") + zlib.crc32(s.encode("utf-8"), 0x9E3779B9).to_bytes(4, "big")
+        for s in shingles
+    )
+    lanes = len(shingles)
+    packed = int.from_bytes(hashes, "big")
+    value = 0
+    for bit, mask in enumerate(_masks(_lane_bucket(lanes))):
+        if 2 * (packed & mask).bit_count() > lanes:
+            value |= 1 << bit
+    return value
+
+
+def _lane_bucket(lanes: int) -> int:
+    """Masks are cached for a few sizes; a wider mask than needed counts the same bits."""
+    size = 64
+    while size < lanes:
+        size *= 2
+    return size
+
+
+def bands(value: int) -> list[str]:
+    """Band keys of a fingerprint: ``b<i>:<16 bits as hex>``."""
+    mask = (1 << BAND_BITS) - 1
+    return [f"b{i}:{(value >> (i * BAND_BITS)) & mask:04x}" for i in range(BANDS)]
+
+
+def fingerprint(title: str, text: str) -> tuple[str, list[str]]:
+    """SimHash (16 hex digits) of the article and its band keys."""
+    try:
+        body = clean(text, MAX_CHARS)
+        tokens = _TOKEN.findall(fold(body))
+        if len(tokens) < MIN_SHINGLES + SHINGLE:
+            tokens = _TOKEN.findall(fold(clean(title, 2_000) + " " + body))
+        shingles = {"".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+        if not tokens:
+            return EMPTY, []
+        if len(shingles) >= MIN_SHINGLES:
+            value = _simhash(shingles)
+        else:
+            value = int.from_bytes(hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=8).digest(), "big")
+    except Exception:  # never stop the consumer over a fingerprint; a new story is fine
+        return EMPTY, []
+    return f"{value:016x}", bands(value)
+
+
+def distance(left_hex: str, right_hex: str) -> int:
+    """Hamming distance of two fingerprints; BITS + 1 when either is not one."""
+    try:
+        return (int(left_hex, 16) ^ int(right_hex, 16)).bit_count()
+    except (TypeError, ValueError):
+        return BITS + 1
+
+
+def assign_story(article_id: str, fingerprint_hex: str, candidates: Iterable[dict[str, Any]] | None) -> str:
+    """The story of the nearest candidate within MAX_DISTANCE, else a new story named
+    after the article. Candidates are documents from ``ArticleStore.story_candidates``."""
+    best: tuple[int, str] | None = None
+    if distance(fingerprint_hex, EMPTY) in (0, BITS + 1):
+        return str(article_id)
+    for candidate in candidates or ():
+        if not isinstance(candidate, dict):
+            continue
+        story_id = candidate.get("story_id")
+        if not isinstance(story_id, str) or not story_id:
+            continue
+        gap = distance(fingerprint_hex, candidate.get("story_fingerprint"))
+        if gap <= MAX_DISTANCE and (best is None or (gap, story_id) < best):
+            best = (gap, story_id)
+    if best is not None:
+        return best[1]
+    return str(article_id)
