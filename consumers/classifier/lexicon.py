@@ -19,24 +19,10 @@ import ahocorasick
 import yaml
 
 from consumers.classifier.normalise import fold
+from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 LEXICON_VERSION = "lexicon-1.0"
-
-REGIONS = ("Beijing", "Tianjin", "Hebei", "Shanxi", "Inner Mongolia", "Liaoning", "Jilin",
-           "Heilongjiang", "Shanghai", "Jiangsu", "Zhejiang", "Anhui", "Fujian", "Jiangxi",
-           "Shandong", "Henan", "Hubei", "Hunan", "Guangdong", "Guangxi", "Hainan", "Chongqing",
-           "Sichuan", "Guizhou", "Yunnan", "Tibet", "Shaanxi", "Gansu", "Qinghai", "Ningxia",
-           "Xinjiang", "Hong Kong", "Macau", "Taiwan", "National")
-THEMES = ("industrial_upgrading", "digital_economy", "tech_research", "application_scenarios",
-          "industrial_parks", "talent", "funding_support", "infrastructure", "regulation",
-          "events_cooperation")
-APPLICATIONS = ("e_government", "finance", "traceability", "judicial", "tax_invoicing",
-                "healthcare", "supply_chain", "iot", "smart_city", "manufacturing", "trade",
-                "agriculture", "real_estate", "education", "social_services", "digital_assets",
-                "energy")
-DOC_TYPES = ("government_report", "policy_document", "official_speech", "news_report",
-             "commentary")
 
 
 class LexiconError(ValueError):
