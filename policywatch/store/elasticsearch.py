@@ -28,7 +28,9 @@ from policywatch.store.es_errors import is_transient, mapped_errors
 
 log = logging.getLogger(__name__)
 
-_STORY_FIELDS = ["article_id", "story_id", "story_fingerprint", "source"]
+# story_candidates() answers these (story_bands too, so the indexer can match a batch's
+# articles to candidates found by one lookup for the whole batch).
+_STORY_FIELDS = ["article_id", "story_id", "story_fingerprint", "source", "story_bands"]
 
 
 def default_index_options() -> es_layout.IndexOptions:

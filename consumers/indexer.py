@@ -1,0 +1,155 @@
+"""The indexer stage: raw articles in, labelled documents stored and passed on.
+
+``Indexer.handle_batch`` is the raw topic's batch handler, in the Kafka consumer loop
+(consumers/loop.py) and in the embedded in-process pipeline alike. For a batch it
+decodes each record, classifies it, finds its story among stored near-duplicates,
+builds the documents, stores them in one bulk request, then delivers dead letters
+(to the DLQ topic) and the stored documents (to the classified topic).
+
+It returns only when all of that is durable, so the loop may commit the batch. A
+message it cannot use never stops it: it becomes a dead letter. A failure worth
+retrying (``TransientError`` from the store, an undelivered dead letter or document)
+propagates, and the loop retries the whole batch; storing is an upsert by article id,
+so a retry changes nothing that already happened.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from prometheus_client import Counter, Histogram
+
+import settings
+from consumers import dead_letters, stories
+from policywatch.bus.base import Publisher, Record
+from policywatch.errors import DeliveryError, TransientError
+from policywatch.schema import RawArticle, SchemaError, build_document, decode_raw, encode_document
+from policywatch.store.base import ArticleStore
+
+log = logging.getLogger(__name__)
+
+INDEXED = Counter("policywatch_articles_indexed_total", "Articles stored (upserted) by the indexer")
+DEAD_LETTERED = Counter("policywatch_articles_dead_lettered_total", "Messages sent to the dead-letter topic",
+                        ["reason"])
+CLASSIFY_SECONDS = Histogram("policywatch_classify_seconds", "Time to classify one article",
+                             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+
+# Story candidates fetched per batch (one request for the whole batch).
+_CANDIDATES_PER_ARTICLE = 20
+_MAX_CANDIDATES = 10_000
+
+Classify = Callable[..., dict[str, Any]]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Indexer:
+    def __init__(self, store: ArticleStore, publisher: Publisher, *, classified_topic: str, dlq_topic: str,
+                 classify: Classify, now: Callable[[], datetime], max_message_bytes: int) -> None:
+        self.store = store
+        self.publisher = publisher
+        self.classified_topic = classified_topic
+        self.dlq_topic = dlq_topic
+        self.classify = classify
+        self.now = now
+        self.max_message_bytes = max_message_bytes
+
+    def handle_batch(self, records: list[Record]) -> None:
+        failed_at = self.now()
+        letters: list[dict[str, Any]] = []
+        articles: dict[str, tuple[RawArticle, Record]] = {}
+        for record in records:
+            article = self._decode(record, failed_at, letters)
+            if article is not None:
+                articles.pop(article.article_id, None)  # a later copy in the batch wins
+                articles[article.article_id] = (article, record)
+        docs = self._documents([a for a, _ in articles.values()], failed_at)
+        refused = {failure.article_id: failure.reason for failure in self.store.index(docs)} if docs else {}
+        for article_id, reason in refused.items():
+            if article_id in articles:
+                letters.append(dead_letters.dead_letter(articles[article_id][1], dead_letters.REFUSED, reason,
+                                                        failed_at, article_id))
+        stored = [doc for doc in docs if doc["article_id"] not in refused]
+        self._deliver(self.dlq_topic, [(dead_letters.dead_letter_key(l), dead_letters.encode(l)) for l in letters])
+        for letter in letters:
+            DEAD_LETTERED.labels(letter["error_kind"]).inc()
+            log.warning("message dead-lettered", extra={
+                "article_id": letter["article_id"], "reason": letter["error_kind"], "error": letter["error"],
+                "topic": letter["source"]["topic"], "partition": letter["source"]["partition"],
+                "offset": letter["source"]["offset"]})
+        INDEXED.inc(len(stored))
+        self._deliver(self.classified_topic, [(doc["article_id"], encode_document(doc)) for doc in stored])
+
+    def _decode(self, record: Record, failed_at: datetime, letters: list[dict[str, Any]]) -> RawArticle | None:
+        if len(record.value) > self.max_message_bytes:
+            letters.append(dead_letters.dead_letter(
+                record, dead_letters.TOO_LARGE,
+                f"message of {len(record.value)} bytes exceeds CONSUMER_MAX_MESSAGE_BYTES={self.max_message_bytes}",
+                failed_at))
+            return None
+        try:
+            return decode_raw(record.value)
+        except SchemaError as exc:
+            letters.append(dead_letters.dead_letter(record, dead_letters.UNDECODABLE, str(exc), failed_at))
+            return None
+
+    def _documents(self, articles: list[RawArticle], indexed_at: datetime) -> list[dict[str, Any]]:
+        """Classify the articles and place each in its story; one store lookup for all."""
+        prints = {a.article_id: stories.fingerprint(a.title, a.text) for a in articles}
+        all_bands = sorted({band for _, bands in prints.values() for band in bands})
+        limit = min(_MAX_CANDIDATES, _CANDIDATES_PER_ARTICLE * max(1, len(articles)))
+        known = self.store.story_candidates(all_bands, limit=limit) if all_bands else []
+        docs = []
+        for article in articles:
+            started = time.perf_counter()
+            labels = self.classify(article.title, article.text, lang=article.lang, url=article.url)
+            CLASSIFY_SECONDS.observe(time.perf_counter() - started)
+            fingerprint, bands = prints[article.article_id]
+            story_id = stories.assign_story(article.article_id, fingerprint, _sharing(known, bands))
+            doc = build_document(article, labels, {"story_id": story_id, "story_fingerprint": fingerprint,
+                                                   "story_bands": bands}, indexed_at)
+            # Later copies in this batch can join this one's story before it is stored.
+            known.append({"article_id": article.article_id, "story_id": story_id,
+                          "story_fingerprint": fingerprint, "story_bands": bands})
+            docs.append(doc)
+        return docs
+
+    def _deliver(self, topic: str, items: list[tuple[str, bytes]]) -> None:
+        if not items:
+            return
+        try:
+            self.publisher.publish_many(topic, items)
+        except DeliveryError as exc:  # the batch is retried, so nothing is lost
+            raise TransientError(f"{len(items)} messages to {topic} not delivered: {exc}") from exc
+
+
+def _sharing(candidates: list[dict[str, Any]], bands: list[str]) -> list[dict[str, Any]]:
+    """The candidates sharing a band with ``bands`` (the batch's lookup used the bands
+    of every article); a candidate whose store did not return its bands is kept."""
+    wanted = set(bands)
+    found = []
+    for candidate in candidates:
+        candidate_bands = candidate.get("story_bands")
+        if candidate_bands is None or wanted.intersection(candidate_bands):
+            found.append(candidate)
+    return found
+
+
+def build_indexer(store: ArticleStore, publisher: Publisher, *, classified_topic: str | None = None,
+                  dlq_topic: str | None = None, classify: Classify | None = None,
+                  now: Callable[[], datetime] | None = None, max_message_bytes: int | None = None) -> Indexer:
+    """The indexer with its collaborators; defaults come from settings and the
+    classifier package (imported here, so the lexicons load only for this stage)."""
+    if classify is None:
+        from consumers.classifier import classify
+    return Indexer(store, publisher,
+                   classified_topic=classified_topic or settings.KAFKA_TOPIC_CLASSIFIED,
+                   dlq_topic=dlq_topic or settings.KAFKA_TOPIC_DLQ,
+                   classify=classify, now=now or _utc_now,
+                   max_message_bytes=max_message_bytes or settings.CONSUMER_MAX_MESSAGE_BYTES)
