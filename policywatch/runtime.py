@@ -60,6 +60,49 @@ def embedded_pipeline() -> Publisher:
     store = article_store()
     store.ensure_ready()
     bus.subscribe(settings.KAFKA_TOPIC_RAW, build_indexer(store=store, publisher=bus).handle_batch)
-    bus.subscribe(settings.KAFKA_TOPIC_CLASSIFIED, build_match_handler(store=store))
+    bus.subscribe(settings.KAFKA_TOPIC_CLASSIFIED, build_match_handler(subscription_store(), match_store()))
     bus.subscribe(settings.KAFKA_TOPIC_DLQ, SqliteDeadLetters(settings.EMBEDDED_DB_PATH).handle_batch)
     return bus
+
+
+def subscription_store():
+    """Alert subscriptions: an Elasticsearch index, or a table of the embedded database."""
+    if uses_elasticsearch():
+        from alerts.store.elasticsearch import ElasticsearchSubscriptionStore
+
+        return ElasticsearchSubscriptionStore(clients.elasticsearch_client(), clients.index_name("subscriptions"))
+    from alerts.store.sqlite import SqliteSubscriptionStore
+
+    return SqliteSubscriptionStore(settings.EMBEDDED_DB_PATH)
+
+
+def match_store():
+    """Which article matched which subscription (written by the matcher, read by digests)."""
+    if uses_elasticsearch():
+        from alerts.store.elasticsearch import ElasticsearchMatchStore
+
+        return ElasticsearchMatchStore(clients.elasticsearch_client(), clients.index_name("matches"))
+    from alerts.store.sqlite import SqliteMatchStore
+
+    return SqliteMatchStore(settings.EMBEDDED_DB_PATH)
+
+
+def digest_log():
+    """The digest log (claims, sends, watermarks) shared by every scheduler process."""
+    if uses_elasticsearch():
+        from alerts.store.elasticsearch import ElasticsearchDigestLog
+
+        return ElasticsearchDigestLog(clients.elasticsearch_client(), clients.index_name("digests"))
+    from alerts.store.sqlite import SqliteDigestLog
+
+    return SqliteDigestLog(settings.EMBEDDED_DB_PATH)
+
+
+def mailer():
+    """SMTP when SMTP_HOST is set, else .eml files in the outbox folder."""
+    from alerts.mailer import OutboxMailer, SmtpMailer
+
+    if settings.SMTP_HOST:
+        return SmtpMailer(settings.SMTP_HOST, settings.SMTP_PORT, settings.SMTP_TLS, settings.SMTP_USER,
+                          settings.SMTP_PASSWORD, settings.SMTP_TIMEOUT_S)
+    return OutboxMailer(settings.ALERTS_OUTBOX_DIR)
