@@ -32,6 +32,30 @@ def register(commands) -> None:
     stats.add_argument("--json", action="store_true", help="print JSON instead of tables")
     stats.set_defaults(handler=_stats)
 
+    dlq = commands.add_parser(
+        "dlq", help="list or replay dead letters",
+        description="Dead letters are messages the consumer could not decode or index (Kafka: the "
+                    "KAFKA_TOPIC_DLQ topic; embedded: a table of the SQLite database). Replay progress is kept "
+                    "by the consumer group <KAFKA_CONSUMER_GROUP>-dlq-replay.")
+    dlq_commands = dlq.add_subparsers(dest="dlq_command", metavar="ACTION", required=True)
+    dlq_list = dlq_commands.add_parser(
+        "list", help="show pending dead letters (error, origin, article id)",
+        description="Show the dead letters not yet replayed, oldest first, without changing anything.")
+    dlq_list.add_argument("--limit", type=_positive, default=20, help="show at most N letters (default 20)")
+    dlq_list.add_argument("--json", action="store_true", help="print one JSON object per letter")
+    dlq_list.set_defaults(handler=_dlq_list)
+    dlq_replay = dlq_commands.add_parser(
+        "replay", help="after a fix, re-publish dead letters' original messages to the raw topic",
+        description="Re-publish the original bytes of pending dead letters, oldest first, to KAFKA_TOPIC_RAW "
+                    "(embedded: through the in-process pipeline), then mark them replayed. A letter that "
+                    "cannot be replayed (unreadable, or its original was truncated for size) stops its "
+                    "partition unless --skip-unreplayable is given.")
+    dlq_replay.add_argument("--limit", type=_positive, default=100, help="replay at most N letters (default 100)")
+    dlq_replay.add_argument("--dry-run", action="store_true", help="show what would be replayed; change nothing")
+    dlq_replay.add_argument("--skip-unreplayable", action="store_true",
+                            help="mark unreplayable letters as done instead of stopping at them")
+    dlq_replay.set_defaults(handler=_dlq_replay)
+
     kibana = commands.add_parser("kibana", help="Kibana saved objects",
                                  description="Manage the Kibana saved objects kept in deploy/kibana/.")
     kibana_commands = kibana.add_subparsers(dest="kibana_command", metavar="ACTION", required=True)
@@ -49,6 +73,61 @@ def _doctor(args: argparse.Namespace) -> int:
     text, code = doctor.report()
     print(text)
     return code
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
+    return value
+
+
+def _dead_letter_queue():
+    from policywatch import clients, runtime
+    from policywatch.ops import dlq_queues
+
+    if runtime.uses_kafka():
+        return dlq_queues.KafkaDeadLetterQueue(clients.kafka_config(), settings.KAFKA_TOPIC_DLQ,
+                                               f"{settings.KAFKA_CONSUMER_GROUP}-dlq-replay")
+    return dlq_queues.SqliteDeadLetterQueue(settings.EMBEDDED_DB_PATH)
+
+
+def _dlq_list(args: argparse.Namespace) -> int:
+    import json
+
+    from policywatch.ops import dlq
+
+    queue = _dead_letter_queue()
+    try:
+        letters = [dead for _lane, dead in queue.read(args.limit)]
+        pending = queue.pending()
+    finally:
+        queue.close()
+    if args.json:
+        for dead in letters:
+            print(json.dumps(dlq.summary(dead), ensure_ascii=False))
+    else:
+        print(dlq.render(letters, pending))
+    return 0
+
+
+def _dlq_replay(args: argparse.Namespace) -> int:
+    from policywatch import runtime
+    from policywatch.ops import dlq, dlq_queues
+
+    queue = _dead_letter_queue()
+    publisher = None
+    try:
+        if not args.dry_run:
+            publisher = runtime.kafka_publisher() if runtime.uses_kafka() else runtime.embedded_pipeline()
+        plan = dlq_queues.replay(queue, publisher, settings.KAFKA_TOPIC_RAW, args.limit, args.dry_run,
+                                 args.skip_unreplayable)
+    finally:
+        if publisher is not None:
+            publisher.close()
+        queue.close()
+    print(dlq.render_plan(plan, settings.KAFKA_TOPIC_RAW, args.dry_run))
+    return 1 if plan.held and not plan.replay and not plan.skipped else 0
 
 
 def _stats(args: argparse.Namespace) -> int:
