@@ -6,6 +6,7 @@ can quote the words that produced it as evidence.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -14,6 +15,11 @@ from consumers.classifier.lexicon import Lexicon, Term
 from consumers.classifier.normalise import fold
 
 MAX_PHRASES = 5
+ANCHOR_GROUPS = ("blockchain", "crypto", "cbdc")
+# How far (in characters) from a blockchain mention a policy phrase still belongs to it:
+# English needs about three times the characters of Chinese for the same words.
+WINDOW_ZH = 100
+WINDOW_EN = 300
 
 
 @dataclass(frozen=True)
@@ -76,12 +82,26 @@ def regions(lex: Lexicon, folded: str, hits: list[Hit]) -> dict[str, list[Hit]]:
     return found
 
 
-def weighted(hits: list[Hit], kind: str) -> dict[str, tuple[float, list[Hit]]]:
-    """Sum of weights per label for hits of ``kind``, with the hits."""
+class Anchors:
+    """Where the text speaks of blockchain (or crypto assets, or central-bank digital
+    currency): labels of policy content count only near such a place."""
+
+    def __init__(self, signals: dict[str, tuple[float, list[Hit]]], window: int) -> None:
+        self.starts = sorted(h.start for group in ANCHOR_GROUPS for h in signals.get(group, (0.0, []))[1])
+        self.window = window
+
+    def near(self, hit: Hit) -> bool:
+        i = bisect.bisect_left(self.starts, hit.start)
+        return any(0 <= j < len(self.starts) and abs(self.starts[j] - hit.start) <= self.window
+                   for j in (i - 1, i))
+
+
+def weighted(hits: list[Hit], kind: str, anchors: Anchors | None = None) -> dict[str, tuple[float, list[Hit]]]:
+    """Sum of weights per label for hits of ``kind`` (near an anchor, if given), with the hits."""
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
     for hit in hits:
-        if hit.term.kind == kind:
+        if hit.term.kind == kind and (anchors is None or anchors.near(hit)):
             label = hit.term.labels[0]
             scores[label] += hit.term.weight
             evidence[label].append(hit)
@@ -149,9 +169,13 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     title_end = len(title)
     hits = scan(lex, folded)
     signals = weighted(hits, "signal")
+    wide = len(body.encode("utf-8", errors="replace")) < 2 * len(body)
+    anchors = Anchors(signals, WINDOW_EN if wide else WINDOW_ZH)
     values = features(signals, len(body), title_end)
+    near_policy = weighted(hits, "signal", anchors).get("policy", (0.0, []))[0]
+    values["policy_near_log"] = math.log1p(near_policy)
     expand_products(values, list(lex.relevance["coefficients"]))
-    score = relevance(lex, values) if "blockchain" in signals or "crypto" in signals or "cbdc" in signals else 0.0
+    score = relevance(lex, values) if anchors.starts else 0.0
     relevant = score >= lex.relevance["threshold"]
     found_regions = regions(lex, folded, hits)
     evidence = [{"field": "regions", "value": r, "phrases": phrases(body, h)}
@@ -160,8 +184,8 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     applications: list[str] = []
     if relevant:
         for kind, out in (("theme", themes), ("application", applications)):
-            for label, (weight, label_hits) in sorted(weighted(hits, kind).items()):
-                if weight >= 1.0:
+            for label, (weight, label_hits) in sorted(weighted(hits, kind, anchors).items()):
+                if weight >= lex.label_min.get(label, 1.0):
                     out.append(label)
                     evidence.append({"field": kind + "s", "value": label, "phrases": phrases(body, label_hits)})
         key_hits = [h for group in ("blockchain", "crypto", "cbdc", "policy") for h in signals.get(group, (0, []))[1]]

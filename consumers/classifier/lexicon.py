@@ -50,6 +50,7 @@ class Lexicon:
     relevance: dict[str, Any]
     doc_default: str
     doc_min_score: float
+    label_min: dict[str, float]
     sources: dict[str, str] = field(default_factory=dict)
 
 
@@ -134,18 +135,23 @@ def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pat
     return suffix_re, prefix_re, frozenset("".join(local))
 
 
-def _load_labelled(builder: _Builder, path: Path, kind: str, allowed: tuple[str, ...]) -> None:
+def _load_labelled(builder: _Builder, path: Path, kind: str, allowed: tuple[str, ...]) -> dict[str, float]:
+    """Terms of each label into the builder; returns each label's minimum score."""
     data = _read(path)
     top = kind + "s"
+    default_min = _number(path, "min_score", "min_score", data.get("min_score", 1))
+    minimum: dict[str, float] = {}
     for label, spec in _mapping(path, top, top, data.get(top)).items():
         if label not in allowed:
             raise _err(path, str(label), top, f"unknown {kind}; use one of {allowed}")
         spec = _mapping(path, label, "terms", spec)
+        minimum[label] = _number(path, label, "min_score", spec.get("min_score", default_min))
         terms = _mapping(path, label, "terms", spec.get("terms"))
         for weight_key, phrases in terms.items():
             weight = _number(path, label, f"terms.{weight_key}", weight_key)
             for phrase in _phrases(path, label, f"terms.{weight_key}", phrases):
                 builder.add(phrase, Term(kind, (label,), weight, False))
+    return minimum
 
 
 def _load_relevance(builder: _Builder, path: Path) -> dict[str, Any]:
@@ -194,12 +200,12 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
         if not path.is_file():
             raise LexiconError(f"{path}: lexicon file missing")
     suffix_re, prefix_re, local = _load_places(builder, paths["regions"])
-    _load_labelled(builder, paths["themes"], "theme", THEMES)
-    _load_labelled(builder, paths["applications"], "application", APPLICATIONS)
+    minimum = _load_labelled(builder, paths["themes"], "theme", THEMES)
+    minimum.update(_load_labelled(builder, paths["applications"], "application", APPLICATIONS))
     relevance = _load_relevance(builder, paths["relevance"])
     doc_default, doc_min = _load_doc_types(builder, paths["doc_types"])
     digest = hashlib.sha256()
     for path in sorted(directory.glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return Lexicon(builder.build(), f"{LEXICON_VERSION}+{digest.hexdigest()[:12]}",
-                   suffix_re, prefix_re, local, relevance, doc_default, doc_min)
+                   suffix_re, prefix_re, local, relevance, doc_default, doc_min, minimum)

@@ -11,6 +11,7 @@ phrase-level conversion is not needed for matching.
 from __future__ import annotations
 
 import os
+import re
 
 import opencc
 
@@ -56,6 +57,11 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
+# Inline pinyin some pages put after each character, 產(chǎn)業(yè): it splits every word.
+_PINYIN = re.compile(r"[(（][a-zü]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,6}[)）]")
+_TONE_MARKS = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ")
+
+
 def clean(value: object, limit: int = MAX_CHARS) -> str:
     """Any input as a bounded ``str``: bytes decoded leniently, surrogates and NULs dropped."""
     if value is None:
@@ -67,5 +73,7 @@ def clean(value: object, limit: int = MAX_CHARS) -> str:
     value = value[:limit]
     if not value.isascii():
         value = value.encode("utf-8", errors="replace").decode("utf-8")
+        if not _TONE_MARKS.isdisjoint(value):
+            value = _PINYIN.sub("", value)
     return value
 
