@@ -142,7 +142,9 @@ CRAWL_CONTACT = _str("CRAWL_CONTACT", "policywatch-crawler@example.org")
 USER_AGENT = f"policywatch-crawler/0.1 (+mailto:{CRAWL_CONTACT}; policy news monitoring)"
 ROBOTSTXT_OBEY = _bool("ROBOTSTXT_OBEY", True)
 COOKIES_ENABLED = False
+# No remote consoles into a crawler (telnet, and the HTTP code-execution console of Scrapy 2.19).
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 # Politeness: AutoThrottle adapts the delay to each server's latency; never more than
 # CONCURRENT_REQUESTS_PER_DOMAIN requests in flight to one host.
 AUTOTHROTTLE_ENABLED = _bool("AUTOTHROTTLE_ENABLED", True)

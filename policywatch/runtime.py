@@ -65,6 +65,18 @@ def embedded_pipeline() -> Publisher:
     return bus
 
 
+def crawl_state():
+    """The crawlers' incremental state: an Elasticsearch index shared by every crawler
+    process, or tables of the embedded SQLite database."""
+    if uses_elasticsearch():
+        from crawlers.state import ElasticsearchCrawlState
+
+        return ElasticsearchCrawlState(clients.elasticsearch_client(), clients.index_name("crawlstate"))
+    from crawlers.state import SqliteCrawlState
+
+    return SqliteCrawlState(settings.EMBEDDED_DB_PATH)
+
+
 def subscription_store():
     """Alert subscriptions: an Elasticsearch index, or a table of the embedded database."""
     if uses_elasticsearch():

@@ -1,0 +1,136 @@
+"""Article extraction from HTML: the source's selectors first, a main-text extractor
+(trafilatura) when they miss, so a site redesign degrades quality instead of yield.
+
+Pure functions of the page text: no Scrapy, no network. A page that holds no article
+raises ``Dropped`` with the reason the crawl counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import trafilatura
+from parsel import Selector, SelectorList
+
+from crawlers.dates import published_utc
+from crawlers.registry import Source
+
+# Shorter "articles" are navigation stubs, error pages or listings.
+MIN_TEXT_CHARS = 40
+# Share of body text inside links above which a page is a listing, not an article.
+MAX_LINK_TEXT_SHARE = 0.6
+ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx")
+_DATE_META = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "article:published_time",
+              "og:release_date", "dc.date", "DC.date.issued", "date")
+_DATE_LINE = re.compile(r"(?:发布时间|发布日期|时间|日期|Published|Updated)\s*[:：]?\s*[^\n]{0,40}")
+_TITLE_SUFFIX = re.compile(r"\s*[_|｜-]\s*[^_|｜-]{2,40}$")
+
+
+class Dropped(Exception):
+    """The page holds no usable article; ``reason`` is counted in the crawl's stats."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+@dataclass
+class Extracted:
+    title: str
+    text: str
+    published: str | None
+    extraction: str  # "selectors" | "fallback"
+    attachments: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _query(selector: Selector | SelectorList, query: str) -> SelectorList:
+    return selector.xpath(query) if query.startswith(("/", "(")) else selector.css(query)
+
+
+def _node_text(node: Selector) -> str:
+    if isinstance(node.root, str):  # ::text, ::attr(), text(), @attr results
+        return node.root
+    parts = node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]").getall()
+    lines = (" ".join(part.split()) for part in "\n".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def first_text(selector: Selector, queries: tuple[str, ...]) -> str:
+    """Text of the first query (in order) that matches something non-blank."""
+    for query in queries:
+        text = "\n".join(t for t in (_node_text(n).strip() for n in _query(selector, query)) if t)
+        if text:
+            return text
+    return ""
+
+
+def _meta_dates(selector: Selector) -> list[str]:
+    return [selector.xpath(f'//meta[@name="{name}" or @property="{name}"]/@content').get()
+            for name in _DATE_META]
+
+
+def _link_text_share(selector: Selector) -> float:
+    body = selector.xpath("//body")
+    total = len("".join(_node_text(body[0]).split())) if body else 0
+    linked = sum(len("".join(t.split())) for t in selector.xpath("//body//a//text()").getall())
+    return linked / total if total else 1.0
+
+
+def attachment_links(selector: Selector, base_url: str, scope: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(absolute URL, link text) of PDF/Word files linked from the article (its body
+    when selectors find it, else the whole page), in page order, without repeats."""
+    roots = next((found for found in (_query(selector, q) for q in scope) if found), None) or [selector]
+    links: dict[str, str] = {}
+    for root in roots:
+        for anchor in root.xpath(".//a[@href]"):
+            url = urljoin(base_url, anchor.xpath("@href").get().strip())
+            if url.split("?")[0].lower().endswith(ATTACHMENT_SUFFIXES) and url not in links:
+                links[url] = " ".join("".join(anchor.xpath(".//text()").getall()).split())
+    return list(links.items())
+
+
+def _fallback(html: str, url: str) -> tuple[str, str, str | None]:
+    document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+                                           include_tables=True)
+    if document is None:
+        return "", "", None
+    return document.title or "", document.text or "", document.date
+
+
+def extract_article(html: str, url: str, source: Source) -> Extracted:
+    """The article on this page, or Dropped(reason)."""
+    if not html or not html.strip():
+        raise Dropped("empty_page")
+    if "\x00" in html[:2048]:
+        raise Dropped("not_html", "binary content")
+    try:
+        selector = Selector(text=html)
+    except (ValueError, TypeError) as exc:
+        raise Dropped("broken_html", str(exc)) from None
+    if not selector.xpath("//body//text()").get():
+        raise Dropped("empty_page")
+    sel = source.selectors
+    title = first_text(selector, sel.title).replace("\n", " ")
+    text = first_text(selector, sel.body)
+    extraction = "selectors"
+    fallback_date = None
+    if not title or len(text) < MIN_TEXT_CHARS:
+        extraction = "fallback"
+        if _link_text_share(selector) > MAX_LINK_TEXT_SHARE:
+            raise Dropped("not_article", "mostly links")
+        fb_title, fb_text, fallback_date = _fallback(html, url)
+        page_title = _TITLE_SUFFIX.sub("", " ".join((selector.xpath("//title/text()").get() or "").split()))
+        title = title or fb_title or page_title
+        text = text if len(text) >= MIN_TEXT_CHARS else fb_text
+    if len(text) < MIN_TEXT_CHARS:
+        raise Dropped("no_article_text", f"{len(text)} characters")
+    if not title:
+        raise Dropped("no_title")
+    date_lines = _DATE_LINE.findall(first_text(selector, ("//body",))[:5000])
+    published = published_utc(
+        [first_text(selector, sel.date), *_meta_dates(selector), *date_lines, fallback_date],
+        url, source.zone)
+    return Extracted(title=title.strip(), text=text.strip(), published=published, extraction=extraction,
+                     attachments=attachment_links(selector, url, sel.body))

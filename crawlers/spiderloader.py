@@ -1,0 +1,43 @@
+"""Scrapy spider loader that makes every registry source a spider.
+
+``scrapy list`` shows each source; ``scrapy crawl gov-henan`` crawls it with the
+generic registry-driven spider. A class in crawlers.spiders whose ``name`` equals a
+source's name (an unusual site) takes that source's place.
+"""
+
+from __future__ import annotations
+
+from scrapy.spiderloader import SpiderLoader
+
+import settings
+from crawlers.registry import Source, load_registry
+from crawlers.spiders.base import BaseSourceSpider
+
+
+def spider_class_for(source: Source, custom: dict[str, type] | None = None) -> type[BaseSourceSpider]:
+    """The spider class crawling ``source``: its custom class if one exists, else a
+    generic one bound to the entry."""
+    base = (custom or {}).get(source.name, BaseSourceSpider)
+    class_name = "".join(part.capitalize() for part in source.name.split("-")) + "Spider"
+    return type(class_name, (base,), {"name": source.name, "source": source, "__module__": __name__})
+
+
+def default_registry() -> dict[str, Source]:
+    return load_registry(settings.CRAWL_SOURCES_DIR)
+
+
+class RegistrySpiderLoader(SpiderLoader):
+    def __init__(self, scrapy_settings) -> None:
+        super().__init__(scrapy_settings)
+        custom = dict(self._spiders)
+        for source in load_registry(scrapy_settings.get("CRAWL_SOURCES_DIR") or settings.CRAWL_SOURCES_DIR).values():
+            self._spiders[source.name] = spider_class_for(source, custom)
+
+
+def custom_spiders() -> dict[str, type]:
+    """Spider classes written for unusual sites, by source name."""
+    from scrapy.utils.misc import walk_modules
+    from scrapy.utils.spider import iter_spider_classes
+
+    return {cls.name: cls for module in walk_modules(settings.SPIDER_MODULES[0])
+            for cls in iter_spider_classes(module)}
