@@ -172,8 +172,13 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     wide = len(body.encode("utf-8", errors="replace")) < 2 * len(body)
     anchors = Anchors(signals, WINDOW_EN if wide else WINDOW_ZH)
     values = features(signals, len(body), title_end)
-    near_policy = weighted(hits, "signal", anchors).get("policy", (0.0, []))[0]
+    near = weighted(hits, "signal", anchors)
+    near_actors = sum(1 for h in hits if h.term.kind == "national" and anchors.near(h))
+    near_policy = near.get("policy", (0.0, []))[0] + near.get("regulation", (0.0, []))[0] + near_actors
     values["policy_near_log"] = math.log1p(near_policy)
+    values["policy_near_density"] = min(near_policy * 1000.0 / max(len(body), 300), 10.0)
+    # Blockchain named once, outside the title: the classic passing mention.
+    values["passing_mention"] = 1.0 if len(anchors.starts) <= 1 and anchors.starts[:1] >= [title_end] else 0.0
     expand_products(values, list(lex.relevance["coefficients"]))
     score = relevance(lex, values) if anchors.starts else 0.0
     relevant = score >= lex.relevance["threshold"]
