@@ -3,7 +3,7 @@
 Each store owns one index, created as ``<name>-v<version>`` behind the alias ``<name>``
 from es_indices.json. Claims use ``op_type=create`` and updates ``if_seq_no`` /
 ``if_primary_term``, which the minimal test distribution supports (no scripts, no
-percolator needed). Writes that a reader must see at once use ``refresh="wait_for"``.
+percolator needed). Writes that a reader must see at once refresh the (small) index right away.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class ElasticsearchSubscriptionStore(_EsIndex, SubscriptionStore):
         body = {"id": subscription.id, "email": subscription.email, "active": subscription.active,
                 "updated_at": subscription.updated_at, "data": subscription.to_dict()}
         with mapped_errors(f"save subscription {subscription.id}"):
-            self.es.index(index=self.alias, id=subscription.id, document=body, refresh="wait_for")
+            self.es.index(index=self.alias, id=subscription.id, document=body, refresh=True)
 
     def get(self, subscription_id: str) -> Subscription | None:
         with mapped_errors(f"read subscription {subscription_id}"):
@@ -73,7 +73,7 @@ class ElasticsearchSubscriptionStore(_EsIndex, SubscriptionStore):
     def remove(self, subscription_id: str) -> bool:
         with mapped_errors(f"remove subscription {subscription_id}"):
             try:
-                self.es.delete(index=self.alias, id=subscription_id, refresh="wait_for")
+                self.es.delete(index=self.alias, id=subscription_id, refresh=True)
             except NotFoundError:
                 return False
         return True
@@ -138,7 +138,7 @@ class ElasticsearchDigestLog(_EsIndex, DigestLog):
         with mapped_errors(f"claim digest {record.digest_id}"):
             try:
                 self.es.index(index=self.alias, id=record.digest_id, document=record.to_dict(),
-                              op_type="create", refresh="wait_for")
+                              op_type="create", refresh=True)
             except ConflictError:
                 return False
         return True
@@ -155,7 +155,7 @@ class ElasticsearchDigestLog(_EsIndex, DigestLog):
         with mapped_errors(f"update digest {record.digest_id}"):
             try:
                 self.es.index(index=self.alias, id=record.digest_id, document=record.to_dict(),
-                              if_seq_no=seq_no, if_primary_term=primary_term, refresh="wait_for")
+                              if_seq_no=seq_no, if_primary_term=primary_term, refresh=True)
             except ConflictError:
                 return False
         return True
