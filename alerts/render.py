@@ -61,6 +61,12 @@ def render(digest: Digest, unsubscribe_url: str) -> RenderedDigest:
     return RenderedDigest(subject=digest.subject, text=_tidy(text), html=_inliner().inline(html))
 
 
+def render_page(template: str, language: str, **values) -> str:
+    """A small HTML page (the unsubscribe endpoint's) in the subscriber's language."""
+    return _environment().get_template(template).render(
+        language=language, t=lambda key, **more: strings.text(language, key, **more), **values)
+
+
 def _tidy(text: str) -> str:
     """Collapse runs of blank lines the template's conditionals leave behind."""
     lines, blank = [], False
