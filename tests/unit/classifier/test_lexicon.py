@@ -1,0 +1,72 @@
+"""Lexicon files: validated at load with errors naming file, entry and field; the
+classifier version follows their content."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from consumers.classifier.lexicon import LEXICON_DIR, LexiconError, load
+
+
+@pytest.fixture
+def lexicons(tmp_path: Path) -> Path:
+    target = tmp_path / "lexicons"
+    shutil.copytree(LEXICON_DIR, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_shipped_lexicons_load():
+    lexicon = load()
+    assert lexicon.version.startswith("lexicon-")
+    assert lexicon.relevance["threshold"] > 0
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message"), [
+    ("regions.yaml", "  Shaanxi:\n", "  Shanxii:\n", "regions.yaml: entry 'Shanxii', field 'regions'"),
+    ("themes.yaml", "  talent:\n", "  talents:\n", "themes.yaml: entry 'talents', field 'themes'"),
+    ("applications.yaml", "  iot:\n    terms:\n      1: [", "  iot:\n    terms:\n      1: [7, ",
+     "applications.yaml: entry 'iot', field 'terms.1'"),
+    ("relevance.yaml", "  threshold: 0.5", "  threshold: high", "relevance.yaml: entry 'model', field 'threshold'"),
+    ("doc_types.yaml", "default: news_report", "default: blog_post", "doc_types.yaml: entry 'default', field 'default'"),
+])
+def test_invalid_entry_is_named(lexicons, name, old, new, message):
+    edit(lexicons / name, old, new)
+    with pytest.raises(LexiconError) as caught:
+        load(lexicons)
+    assert message in str(caught.value)
+
+
+def test_broken_yaml_and_missing_file_are_named(lexicons):
+    (lexicons / "themes.yaml").write_text("themes: [unclosed", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"themes\.yaml: cannot be read as YAML"):
+        load(lexicons)
+    (lexicons / "themes.yaml").unlink()
+    with pytest.raises(LexiconError, match=r"themes\.yaml: lexicon file missing"):
+        load(lexicons)
+
+
+def test_version_follows_content(lexicons):
+    before = load(lexicons).version
+    assert before == load(LEXICON_DIR).version
+    edit(lexicons / "applications.yaml", "物联网, ", "物联网, 车联网, ")
+    after = load(lexicons)
+    assert after.version != before
+    assert after.version.split("+")[0] == before.split("+")[0]
+
+
+def test_an_analyst_edit_changes_labels(lexicons):
+    from consumers.classifier import engine
+
+    edit(lexicons / "regions.yaml", "places: [银川,", "places: [贺兰山东麓, 银川,")
+    lexicon = load(lexicons)
+    labels = engine.classify_text(lexicon, "贺兰山东麓葡萄酒产区发布区块链溯源平台", "")
+    assert labels["regions"] == ["Ningxia"]
