@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -49,16 +50,15 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+@dataclass
 class Indexer:
-    def __init__(self, store: ArticleStore, publisher: Publisher, *, classified_topic: str, dlq_topic: str,
-                 classify: Classify, now: Callable[[], datetime], max_message_bytes: int) -> None:
-        self.store = store
-        self.publisher = publisher
-        self.classified_topic = classified_topic
-        self.dlq_topic = dlq_topic
-        self.classify = classify
-        self.now = now
-        self.max_message_bytes = max_message_bytes
+    store: ArticleStore
+    publisher: Publisher
+    classified_topic: str
+    dlq_topic: str
+    classify: Classify
+    now: Callable[[], datetime]
+    max_message_bytes: int
 
     def handle_batch(self, records: list[Record]) -> None:
         failed_at = self.now()
