@@ -59,7 +59,7 @@ def parse_query(query: str) -> tuple[tuple[str, ...], ...]:
 
 
 @lru_cache(maxsize=8192)
-def _pattern(term: str) -> re.Pattern:
+def term_pattern(term: str) -> re.Pattern:
     """ASCII words match whole words (``ai`` must not match ``said``); Chinese terms
     and mixed strings match as substrings, since Chinese has no spaces."""
     escaped = re.escape(term)
@@ -79,7 +79,7 @@ class _Haystack:
     def has(self, term: str) -> bool:
         found = self._seen.get(term)
         if found is None:
-            found = self._seen[term] = _pattern(term).search(self.text) is not None
+            found = self._seen[term] = term_pattern(term).search(self.text) is not None
         return found
 
 
@@ -178,7 +178,7 @@ def _accepts(c: _Compiled, doc: dict[str, Any], hay: _Haystack) -> list[str] | N
 def snippet(text: str, terms: Iterable[str], width: int = SNIPPET_CHARS) -> str:
     """About ``width`` characters of ``text`` around the first matched term."""
     flat = " ".join(text.split())
-    starts = [m.start() for t in terms if (m := _pattern(t).search(flat))]
+    starts = [m.start() for t in terms if (m := term_pattern(t).search(flat))]
     begin = max(0, min(starts) - width // 4) if starts else 0
     piece = flat[begin:begin + width]
     return ("…" if begin else "") + piece + ("…" if begin + width < len(flat) else "")
@@ -200,6 +200,13 @@ def match_document(index: MatchIndex, doc: dict[str, Any], now: datetime) -> lis
             article["snippet"] = snippet(doc.get("text") or "", terms)
             matches.append(Match(compiled.id, doc["article_id"], matched_at, doc["indexed_at"], article))
     return matches
+
+
+def candidates(index: MatchIndex, doc: dict[str, Any]) -> set[str]:
+    """Ids of the subscriptions an article visits (the work the index leaves to do)."""
+    hay = _Haystack(doc)
+    parts = [index.any_article, index.relevant_only] if doc.get("relevant") else [index.any_article]
+    return {sub_id for part in parts for sub_id in part.candidates(doc, hay)}
 
 
 def match_documents(index: MatchIndex, docs: Iterable[dict[str, Any]], now: datetime) -> list[Match]:
