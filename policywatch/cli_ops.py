@@ -56,6 +56,18 @@ def register(commands) -> None:
                             help="mark unreplayable letters as done instead of stopping at them")
     dlq_replay.set_defaults(handler=_dlq_replay)
 
+    es = commands.add_parser("es", help="Elasticsearch maintenance",
+                             description="Maintain the Elasticsearch indices behind the articles alias.")
+    es_commands = es.add_subparsers(dest="es_command", metavar="ACTION", required=True)
+    migrate = es_commands.add_parser(
+        "migrate", help="apply a mapping change: new index, copy, atomic alias swap",
+        description="After changing deploy/elasticsearch/articles.json and bumping its mapping_version: create "
+                    "the new versioned index, copy every document into it, catch up with writes made meanwhile, "
+                    "and swap the alias atomically (readers see no downtime, writers retry during the short "
+                    "write block). The old indices stay, out of the alias, for a rollback.")
+    migrate.add_argument("--batch-size", type=_positive, default=500, help="documents per bulk request (default 500)")
+    migrate.set_defaults(handler=_es_migrate)
+
     kibana = commands.add_parser("kibana", help="Kibana saved objects",
                                  description="Manage the Kibana saved objects kept in deploy/kibana/.")
     kibana_commands = kibana.add_subparsers(dest="kibana_command", metavar="ACTION", required=True)
@@ -145,6 +157,28 @@ def _stats(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(stats.to_json(counts, since, until) if args.json else stats.render(counts, since, until))
+    return 0
+
+
+def _es_migrate(args: argparse.Namespace) -> int:
+    from consumers.migrate import migrate
+    from policywatch import clients, runtime
+    from policywatch.store.elasticsearch import default_index_options
+
+    if not runtime.uses_elasticsearch():
+        raise UserError("es migrate needs Elasticsearch: set ELASTICSEARCH_URL (the embedded store has no mapping)")
+    client = clients.elasticsearch_client()
+    try:
+        report = migrate(client, settings.ELASTICSEARCH_INDEX_PREFIX, default_index_options(),
+                         batch_size=args.batch_size)
+    except PermanentError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        client.close()
+    print(f"migrated {', '.join(report.old_indices)} -> {report.new_index} (analysis {report.analysis}): "
+          f"{report.copied} copied, {report.caught_up} caught up, {report.deleted} deleted, {report.seconds}s")
+    for note in report.notes:
+        print(f"note: {note}")
     return 0
 
 

@@ -15,6 +15,9 @@ ENV_EXAMPLE = REPO_ROOT / "deploy" / ".env.example"
 SETTINGS = REPO_ROOT / "settings.py"
 
 _ASSIGNMENT = re.compile(r"^([A-Z][A-Z0-9_]*)=(.*)$")
+_SECTION = "# --- "
+# The header of the section documenting docker-compose-only variables.
+COMPOSE_ONLY_SECTION = "Docker compose only"
 
 
 def documented_variables(path: Path = ENV_EXAMPLE) -> dict[str, str]:
@@ -33,6 +36,18 @@ def documented_variables(path: Path = ENV_EXAMPLE) -> dict[str, str]:
             variables[name] = match.group(2)
         previous = stripped
     return variables
+
+
+def compose_only_variables(path: Path = ENV_EXAMPLE) -> set[str]:
+    """Names in the "Docker compose only" section: read by docker-compose.yml, not by
+    settings.py."""
+    names, inside = set(), False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(_SECTION):
+            inside = COMPOSE_ONLY_SECTION in line
+        elif inside and _ASSIGNMENT.match(line.strip()):
+            names.add(_ASSIGNMENT.match(line.strip()).group(1))
+    return names
 
 
 def settings_variables(path: Path = SETTINGS) -> set[str]:
