@@ -114,6 +114,10 @@ def search_store(store: ArticleStore, query: ArticleQuery) -> SearchResult:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
+    if args.demo:
+        from policywatch.demo.run import demo_data_dir, use_demo_data_dir
+
+        use_demo_data_dir(demo_data_dir())
     if not runtime.uses_elasticsearch() and not settings.EMBEDDED_DB_PATH.exists():
         raise UserError(f"no embedded store at {settings.EMBEDDED_DB_PATH} yet: run `policywatch run --demo` "
                         f"or `policywatch run` first (or set ELASTICSEARCH_URL)")
@@ -163,9 +167,44 @@ def _add_search(commands) -> None:
                         help="order of results (default: relevance, then newest)")
     parser.add_argument("--limit", type=int, default=10, help="most results to show (default 10)")
     parser.add_argument("--json", action="store_true", help="print the matching documents as JSON")
+    parser.add_argument("--demo", action="store_true",
+                        help="search the articles of `policywatch run --demo` (its own data directory)")
     parser.set_defaults(handler=_cmd_search)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    if args.demo:
+        from policywatch.demo.run import demo_data_dir, run_demo
+
+        return run_demo(demo_data_dir(), fresh=args.fresh, verbose=args.verbose)
+    if args.fresh:
+        raise UserError("--fresh only applies to --demo (it deletes the demo's data directory)")
+    from policywatch.supervisor import run_everything
+
+    return run_everything()
+
+
+def _add_run(commands) -> None:
+    parser = commands.add_parser(
+        "run", help="run every part on this machine (crawl scheduler, classify + index, digests), or the demo",
+        description="Run policywatch on this machine until stopped (Ctrl-C): the crawl scheduler (each source "
+                    "on its registry interval, in a child process), classification and indexing, subscription "
+                    "matching and the digest scheduler. With KAFKA_BOOTSTRAP_SERVERS and ELASTICSEARCH_URL unset "
+                    "the stages are joined in-process and stored in the embedded SQLite database "
+                    "(EMBEDDED_DB_PATH); digests go to SMTP_HOST, else to .eml files in ALERTS_OUTBOX_DIR. "
+                    "With them set, the same command uses Kafka and Elasticsearch and also runs the "
+                    "consumer and matcher processes. Crawl state, articles and the digest log persist, so a "
+                    "restart crawls, indexes and sends nothing twice.",
+        epilog="first time? `policywatch run --demo` crawls a bundled demo site in about a minute")
+    parser.add_argument("--demo", action="store_true",
+                        help="serve a bundled demo site on localhost, crawl, classify and store it, print a "
+                             "summary and write a sample digest (data in POLICYWATCH_DATA_DIR/demo), then exit")
+    parser.add_argument("--fresh", action="store_true", help="with --demo: delete the demo's data first")
+    parser.add_argument("--verbose", action="store_true", help="with --demo: show every log line")
+    parser.set_defaults(handler=_cmd_run)
 
 
 def register(commands) -> None:
     """Add ``run`` and ``search`` to the ``policywatch`` parser."""
+    _add_run(commands)
     _add_search(commands)

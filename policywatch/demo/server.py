@@ -78,8 +78,12 @@ class DemoSite:
         self._thread = threading.Thread(target=self._server.serve_forever, name="demo-site", daemon=True)
 
     @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> DemoSite:
         self._thread.start()
