@@ -85,8 +85,9 @@ def smtp(host: str, port: int, tls: str = "starttls", username: str = "", passwo
     if not host:
         return skipped("smtp", "SMTP_HOST not set: digests are written to the outbox folder")
     try:
-        connection_type = smtplib.SMTP_SSL if tls == "ssl" else smtplib.SMTP
-        with connection_type(host, port, timeout=timeout_s) as connection:
+        connection = (smtplib.SMTP_SSL(host, port, timeout=timeout_s, context=ssl.create_default_context())
+                      if tls == "ssl" else smtplib.SMTP(host, port, timeout=timeout_s))
+        with connection:
             connection.ehlo()
             if tls == "starttls":
                 connection.starttls(context=ssl.create_default_context())
