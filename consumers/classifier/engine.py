@@ -9,45 +9,49 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from consumers.classifier.lexicon import Lexicon, Term
-from consumers.classifier.normalise import fold
+from consumers.classifier.normalise import lower_same_length
 
 MAX_PHRASES = 5
 ANCHOR_GROUPS = ("blockchain", "crypto", "cbdc")
+# Signal groups that count as policy content when near an anchor.
+NEAR_GROUPS = ("policy", "regulation")
 # How far (in characters) from a blockchain mention a policy phrase still belongs to it:
 # English needs about three times the characters of Chinese for the same words.
 WINDOW_ZH = 100
 WINDOW_EN = 300
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """A lexicon phrase found in the text (a tuple: articles have hundreds of them)."""
+
     start: int
     end: int
     term: Term
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_new_hit = tuple.__new__  # Hit(...) goes through a Python-level __new__; this does not
 
 
-def scan(lex: Lexicon, folded: str) -> list[Hit]:
-    """Every lexicon phrase in ``folded``; ASCII phrases only as whole words (a plural
-    ``s`` may follow)."""
-    hits: list[Hit] = []
+def scan(lex: Lexicon, folded: str) -> dict[str, list[Hit]]:
+    """Every lexicon phrase in ``folded``, grouped by kind of term; ASCII phrases only as
+    whole words (a plural ``s`` may follow)."""
+    hits: dict[str, list[Hit]] = defaultdict(list)
     size = len(folded)
-    for last, (length, terms) in lex.automaton.iter(folded):
-        start, end = last - length + 1, last + 1
+    payloads = lex.payloads
+    for index, start, end in lex.automaton.find_matches_as_indexes(folded, overlapping=True):
+        terms = payloads[index]
         if terms[0].word:
-            if start > 0 and _is_word_char(folded[start - 1]):
+            if start > 0 and folded[start - 1] in _WORD_CHARS:
                 continue
-            if end < size and _is_word_char(folded[end]):
-                if not (folded[end] == "s" and (end + 1 == size or not _is_word_char(folded[end + 1]))):
+            if end < size and folded[end] in _WORD_CHARS:
+                if not (folded[end] == "s" and (end + 1 == size or folded[end + 1] not in _WORD_CHARS)):
                     continue
         for term in terms:
-            hits.append(Hit(start, end, term))
+            hits[term.kind].append(_new_hit(Hit, (start, end, term)))
     return hits
 
 
@@ -61,10 +65,10 @@ def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def regions(lex: Lexicon, folded: str, hits: list[Hit]) -> dict[str, list[Hit]]:
+def regions(lex: Lexicon, folded: str, hits: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
     """Regions named in the text, each with the hits that name it."""
     found: dict[str, list[Hit]] = defaultdict(list)
-    places = _leftmost_longest([h for h in hits if h.term.kind == "place"])
+    places = _leftmost_longest(hits["place"])
     place_ends = set()
     for hit in places:
         if lex.org_suffix.match(folded, hit.end) or lex.org_prefix.search(folded, max(0, hit.start - 40), hit.start):
@@ -72,9 +76,7 @@ def regions(lex: Lexicon, folded: str, hits: list[Hit]) -> dict[str, list[Hit]]:
         place_ends.add(hit.end)
         for region in hit.term.labels:
             found[region].append(hit)
-    for hit in hits:
-        if hit.term.kind != "national":
-            continue
+    for hit in hits["national"]:
         before = folded[hit.start - 1] if hit.start else ""
         if before in lex.local_prefix_chars or hit.start in place_ends:
             continue
@@ -91,17 +93,19 @@ class Anchors:
         self.window = window
 
     def near(self, hit: Hit) -> bool:
-        i = bisect.bisect_left(self.starts, hit.start)
-        return any(0 <= j < len(self.starts) and abs(self.starts[j] - hit.start) <= self.window
-                   for j in (i - 1, i))
+        starts, position = self.starts, hit[0]
+        i = bisect.bisect_left(starts, position)
+        if i < len(starts) and starts[i] - position <= self.window:
+            return True
+        return i > 0 and position - starts[i - 1] <= self.window
 
 
-def weighted(hits: list[Hit], kind: str, anchors: Anchors | None = None) -> dict[str, tuple[float, list[Hit]]]:
-    """Sum of weights per label for hits of ``kind`` (near an anchor, if given), with the hits."""
+def weighted(hits: list[Hit], anchors: Anchors | None = None) -> dict[str, tuple[float, list[Hit]]]:
+    """Sum of weights per label of ``hits`` (those near an anchor, if given), with the hits."""
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
     for hit in hits:
-        if hit.term.kind == kind and (anchors is None or anchors.near(hit)):
+        if anchors is None or anchors.near(hit):
             label = hit.term.labels[0]
             scores[label] += hit.term.weight
             evidence[label].append(hit)
@@ -138,7 +142,7 @@ def doc_type(lex: Lexicon, hits: list[Hit], title_end: int) -> tuple[str, list[H
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
     for hit in hits:
-        if hit.term.kind != "doctype" or (hit.term.title_only and hit.start >= title_end):
+        if hit.term.title_only and hit.start >= title_end:
             continue
         label = hit.term.labels[0]
         scores[label] += hit.term.weight
@@ -165,15 +169,15 @@ def phrases(text: str, hits: list[Hit]) -> list[str]:
 def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     """Labels of one article from its cleaned title and text (see ``classify``)."""
     body = title + "\n" + text
-    folded = fold(body)
+    folded = lower_same_length(body)
     title_end = len(title)
     hits = scan(lex, folded)
-    signals = weighted(hits, "signal")
+    signals = weighted(hits["signal"])
     wide = len(body.encode("utf-8", errors="replace")) < 2 * len(body)
     anchors = Anchors(signals, WINDOW_EN if wide else WINDOW_ZH)
     values = features(signals, len(body), title_end)
-    near = weighted(hits, "signal", anchors)
-    near_actors = sum(1 for h in hits if h.term.kind == "national" and anchors.near(h))
+    near = weighted([h for h in hits["signal"] if h.term.labels[0] in NEAR_GROUPS], anchors)
+    near_actors = sum(1 for h in hits["national"] if anchors.near(h))
     near_policy = near.get("policy", (0.0, []))[0] + near.get("regulation", (0.0, []))[0] + near_actors
     values["policy_near_log"] = math.log1p(near_policy)
     values["policy_near_density"] = min(near_policy * 1000.0 / max(len(body), 300), 10.0)
@@ -189,13 +193,13 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     applications: list[str] = []
     if relevant:
         for kind, out in (("theme", themes), ("application", applications)):
-            for label, (weight, label_hits) in sorted(weighted(hits, kind, anchors).items()):
+            for label, (weight, label_hits) in sorted(weighted(hits[kind], anchors).items()):
                 if weight >= lex.label_min.get(label, 1.0):
                     out.append(label)
                     evidence.append({"field": kind + "s", "value": label, "phrases": phrases(body, label_hits)})
         key_hits = [h for group in ("blockchain", "crypto", "cbdc", "policy") for h in signals.get(group, (0, []))[1]]
         evidence.insert(0, {"field": "relevant", "value": "true", "phrases": phrases(body, key_hits)})
-    kind_of_doc, doc_hits = doc_type(lex, hits, title_end)
+    kind_of_doc, doc_hits = doc_type(lex, hits["doctype"], title_end)
     if doc_hits:
         evidence.append({"field": "doc_type", "value": kind_of_doc, "phrases": phrases(body, doc_hits)})
     return {

@@ -4,7 +4,7 @@ The lexicons are business data an analyst edits: every phrase that signals a reg
 theme, an application, a document type or relevance lives there, with its weight. This
 module checks them (an error names the file, the entry and the field), folds every
 phrase the way the text is folded (traditional -> simplified, ASCII lower case) and
-compiles all of them into ONE Aho-Corasick automaton, so an article is scanned once.
+compiles all of them into ONE Aho-Corasick automaton (ahocorasick-rs), so an article is scanned once.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 import yaml
 
-from consumers.classifier.normalise import fold
+from consumers.classifier.normalise import fold, variants
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
@@ -43,6 +43,7 @@ class Term:
 @dataclass
 class Lexicon:
     automaton: Any
+    payloads: list[tuple[Term, ...]]
     version: str
     org_suffix: re.Pattern[str]
     org_prefix: re.Pattern[str]
@@ -100,12 +101,16 @@ class _Builder:
         if term not in terms:  # the same phrase listed twice counts once
             terms.append(term)
 
-    def build(self) -> Any:
-        automaton = ahocorasick.Automaton()
+    def build(self) -> tuple[Any, list[tuple[Term, ...]]]:
+        """The automaton over every phrase and its traditional spellings (the text is
+        not folded: too slow), and the terms of each of its patterns by index."""
+        patterns: list[str] = []
+        payloads: list[tuple[Term, ...]] = []
         for key, terms in self.entries.items():
-            automaton.add_word(key, (len(key), tuple(terms)))
-        automaton.make_automaton()
-        return automaton
+            for form in variants(key):
+                patterns.append(form)
+                payloads.append(tuple(terms))
+        return ahocorasick_rs.AhoCorasick(patterns), payloads
 
 
 def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
@@ -129,10 +134,11 @@ def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pat
     for phrase in _phrases(path, "national", "actors", national.get("actors")):
         builder.add(phrase, Term("national", ("National",), 1.0, False))
     local = _phrases(path, "national", "local_prefix_chars", national.get("local_prefix_chars", []))
-    alt = lambda items: "|".join(re.escape(fold(s)) for s in sorted(items, key=len, reverse=True))  # noqa: E731
+    forms = lambda items: {v for s in items for v in variants(fold(s))}  # noqa: E731
+    alt = lambda items: "|".join(re.escape(v) for v in sorted(forms(items), key=len, reverse=True))  # noqa: E731
     suffix_re = re.compile(r"[\s'’]*(?:s\s+)?(?:" + alt(suffixes) + ")" if suffixes else r"(?!x)x")
     prefix_re = re.compile(r"(?:" + alt(prefixes) + r")\s*$" if prefixes else r"(?!x)x")
-    return suffix_re, prefix_re, frozenset("".join(local))
+    return suffix_re, prefix_re, frozenset("".join(forms(local)))
 
 
 def _load_labelled(builder: _Builder, path: Path, kind: str, allowed: tuple[str, ...]) -> dict[str, float]:
@@ -207,5 +213,5 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     digest = hashlib.sha256()
     for path in sorted(directory.glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return Lexicon(builder.build(), f"{LEXICON_VERSION}+{digest.hexdigest()[:12]}",
+    return Lexicon(*builder.build(), f"{LEXICON_VERSION}+{digest.hexdigest()[:12]}",
                    suffix_re, prefix_re, local, relevance, doc_default, doc_min, minimum)

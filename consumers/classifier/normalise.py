@@ -50,6 +50,34 @@ def _table() -> dict[int, str]:
 
 
 _TABLE = _table()
+# Simplified character -> the traditional characters that fold to it.
+_TRADITIONAL: dict[str, list[str]] = {}
+for _code, _simple in _opencc_chars().items():
+    _TRADITIONAL.setdefault(_simple, []).append(chr(_code))
+MAX_VARIANTS = 64
+
+
+def variants(phrase: str) -> list[str]:
+    """``phrase`` (folded) and its traditional-character spellings: the forms a matcher
+    must know to find it in unfolded text. Capped at MAX_VARIANTS, beyond which only
+    the most usual traditional form is added."""
+    forms = [""]
+    for ch in phrase:
+        options = [ch] + _TRADITIONAL.get(ch, [])
+        if ch == "'":
+            options.append("’")
+        forms = [f + o for f in forms for o in options]
+        if len(forms) > MAX_VARIANTS:
+            usual = "".join((_TRADITIONAL.get(c) or [c])[0] for c in phrase)
+            return [phrase, usual] if usual != phrase else [phrase]
+    return forms
+
+
+def lower_same_length(text: str) -> str:
+    """ASCII-insensitive matching form of ``text`` with the same positions: ``lower()``
+    (fast, in C) unless it would change the length (a few non-ASCII letters)."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else fold(text)
 
 
 def fold(text: str) -> str:
