@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 import zlib
 from typing import Any, Iterable
 
@@ -49,12 +50,12 @@ def _masks(lanes: int) -> tuple[int, ...]:
 
 
 def _simhash(shingles: set[str]) -> int:
-    hashes = b"".join(
-        zlib.crc32(s.encode("utf-8")).to_bytes(4, "big") + zlib.crc32(s.encode("utf-8"), 0x9E3779B9).to_bytes(4, "big")
-        for s in shingles
-    )
-    lanes = len(shingles)
-    packed = int.from_bytes(hashes, "big")
+    crc = zlib.crc32
+    encoded = [s.encode("utf-8") for s in shingles]
+    # Two CRC-32s with different seeds make a stable 64-bit hash per shingle.
+    hashes = [crc(e) << 32 | crc(e, 0x9E3779B9) for e in encoded]
+    lanes = len(hashes)
+    packed = int.from_bytes(struct.pack(f">{lanes}Q", *hashes), "big")
     value = 0
     for bit, mask in enumerate(_masks(_lane_bucket(lanes))):
         if 2 * (packed & mask).bit_count() > lanes:
@@ -84,7 +85,7 @@ def fingerprint(title: str, text: str) -> tuple[str, list[str]]:
         tokens = _TOKEN.findall(fold(body))
         if len(tokens) < MIN_SHINGLES + SHINGLE:
             tokens = _TOKEN.findall(fold(clean(title, 2_000) + " " + body))
-        shingles = {"".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+        shingles = {"".join(gram) for gram in zip(*(tokens[i:] for i in range(SHINGLE)))}
         if not tokens:
             return EMPTY, []
         if len(shingles) >= MIN_SHINGLES:
