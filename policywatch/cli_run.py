@@ -11,6 +11,9 @@ import argparse
 import json
 import logging
 import re
+import subprocess
+import sys
+import threading
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -19,6 +22,9 @@ from policywatch import runtime, taxonomy
 from policywatch.errors import PermanentError, TransientError, UserError
 from policywatch.store.base import ArticleQuery, ArticleStore, SearchResult
 
+log = logging.getLogger(__name__)
+# How often `policywatch run` checks that its child processes are alive (seconds).
+CHILD_CHECK_S = 5
 _SINCE = re.compile(r"^(\d+)([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
@@ -172,6 +178,82 @@ def _add_search(commands) -> None:
     parser.set_defaults(handler=_cmd_search)
 
 
+def _start_child(command: str) -> subprocess.Popen:
+    """``policywatch COMMAND`` as a child process (the Kafka consumer stages)."""
+    return subprocess.Popen([sys.executable, "-m", "policywatch", command])
+
+
+def _describe_mode(sources: int, subscriptions: int) -> str:
+    store = (f"Elasticsearch {settings.ELASTICSEARCH_URL}" if runtime.uses_elasticsearch()
+             else f"embedded store {settings.EMBEDDED_DB_PATH}")
+    handoff = f"Kafka {settings.KAFKA_BOOTSTRAP_SERVERS}" if runtime.uses_kafka() else "in-process pipeline"
+    mail = f"SMTP {settings.SMTP_HOST}:{settings.SMTP_PORT}" if settings.SMTP_HOST else f"outbox {settings.ALERTS_OUTBOX_DIR}"
+    return (f"policywatch run: {sources} sources, {subscriptions} subscription(s); {handoff}, {store}, "
+            f"digests to {mail}. Ctrl-C stops.")
+
+
+def run_everything() -> int:
+    """Crawl scheduler + pipeline + digest scheduler in one process tree, until stopped.
+
+    Each crawl is a child ``policywatch crawl NAME`` (crawlers.scheduler) whose
+    ``runtime.raw_publisher()`` is the embedded pipeline (classify + index + match) or
+    Kafka; with Kafka, the consumer and matcher run as child processes too. The two
+    schedulers are separate so a source and a subscription may share a name (job ids).
+    """
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from alerts.cli import _deliverer
+    from alerts.scheduler import DigestScheduler
+    from consumers.loop import install_stop_signals
+    from crawlers.scheduler import ChildProcessRun, schedule_sources
+    from crawlers.spiderloader import default_registry
+    from policywatch import metrics
+
+    stop = threading.Event()
+    install_stop_signals(stop)
+    sources = list(default_registry().values())
+    store = runtime.article_store()
+    store.ensure_ready()  # before the first crawl child writes to it
+    store.close()
+    state = runtime.crawl_state()
+    subscriptions = runtime.subscription_store()
+    subscriptions.ensure_ready()
+    digest_log = runtime.digest_log()
+    digest_log.ensure_ready()
+    crawls = BackgroundScheduler(timezone=timezone.utc)
+    timeout = settings.CLOSESPIDER_TIMEOUT + 300 if settings.CLOSESPIDER_TIMEOUT else None
+    schedule_sources(crawls, sources, ChildProcessRun(state, timeout_s=timeout), datetime.now(timezone.utc),
+                     settings.CRAWL_MISFIRE_GRACE_S)
+    digests = DigestScheduler(BackgroundScheduler(timezone=timezone.utc), subscriptions, digest_log, _deliverer(),
+                              immediate_interval_s=settings.ALERTS_IMMEDIATE_INTERVAL_S,
+                              misfire_grace_s=settings.ALERTS_MISFIRE_GRACE_S,
+                              sync_interval_s=settings.ALERTS_SYNC_INTERVAL_S)
+    children = {name: _start_child(name) for name in ("consume", "matcher")} if runtime.uses_kafka() else {}
+    metrics.serve(settings.METRICS_PORT)
+    digests.install()
+    crawls.start()
+    digests.scheduler.start()
+    print(_describe_mode(len(sources), len(subscriptions.list())), flush=True)
+    try:
+        while not stop.wait(CHILD_CHECK_S):
+            for name, child in children.items():
+                if child.poll() is not None:  # a consumer that gave up resumes from its last commit
+                    log.error("child process stopped; restarting it", extra={"command": name,
+                                                                             "exit_code": child.returncode})
+                    children[name] = _start_child(name)
+    finally:
+        crawls.shutdown(wait=False)
+        digests.scheduler.shutdown(wait=False)
+        for child in children.values():
+            child.terminate()
+        for child in children.values():
+            child.wait(timeout=30)
+        for adapter in (state, subscriptions, digest_log):
+            adapter.close()
+    print("policywatch run: stopped", flush=True)
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     if args.demo:
         from policywatch.demo.run import demo_data_dir, run_demo
@@ -179,8 +261,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return run_demo(demo_data_dir(), fresh=args.fresh, verbose=args.verbose)
     if args.fresh:
         raise UserError("--fresh only applies to --demo (it deletes the demo's data directory)")
-    from policywatch.supervisor import run_everything
-
     return run_everything()
 
 
