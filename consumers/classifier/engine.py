@@ -100,16 +100,39 @@ class Anchors:
         return i > 0 and position - starts[i - 1] <= self.window
 
 
-def weighted(hits: list[Hit], anchors: Anchors | None = None) -> dict[str, tuple[float, list[Hit]]]:
-    """Sum of weights per label of ``hits`` (those near an anchor, if given), with the hits."""
+def weighted(hits: list[Hit], anchors: Anchors | None = None,
+             folded: str | None = None) -> dict[str, tuple[float, list[Hit]]]:
+    """Sum of weights per label of ``hits`` (those near an anchor, if given), with the
+    hits. Given the ``folded`` text, each distinct phrase counts once: a label needs
+    varied evidence, not one word repeated."""
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
     for hit in hits:
         if anchors is None or anchors.near(hit):
             label = hit.term.labels[0]
-            scores[label] += hit.term.weight
             evidence[label].append(hit)
+            if folded is not None:
+                key = (label, folded[hit.start:hit.end])
+                if key in seen:
+                    continue
+                seen.add(key)
+            scores[label] += hit.term.weight
     return {label: (scores[label], evidence[label]) for label in scores}
+
+
+def outermost(hits: list[Hit]) -> list[Hit]:
+    """``hits`` without those inside a longer one (工业 inside 工业和信息化厅, supply
+    chain inside supply chain finance): the longer phrase says what is meant."""
+    kept: list[Hit] = []
+    reach = -1
+    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if hit.end > reach:
+            kept.append(hit)
+            reach = hit.end
+        elif hit.start == kept[-1].start and hit.end == kept[-1].end:
+            kept.append(hit)  # the same phrase under another label
+    return kept
 
 
 def features(signals: dict[str, tuple[float, list[Hit]]], size: int, title_end: int) -> dict[str, float]:
@@ -192,11 +215,17 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     themes: list[str] = []
     applications: list[str] = []
     if relevant:
-        for kind, out in (("theme", themes), ("application", applications)):
-            for label, (weight, label_hits) in sorted(weighted(hits[kind], anchors).items()):
+        content = outermost(hits["theme"] + hits["application"])
+        for kind, out in (("application", applications), ("theme", themes)):
+            kind_hits = [h for h in content if h.term.kind == kind]
+            for label, (weight, label_hits) in sorted(weighted(kind_hits, anchors, folded).items()):
                 if weight >= lex.label_min.get(label, 1.0):
                     out.append(label)
                     evidence.append({"field": kind + "s", "value": label, "phrases": phrases(body, label_hits)})
+        named = [a for a in applications if a not in lex.scenario_exempt]
+        if "application_scenarios" not in themes and len(named) >= lex.scenario_min_applications:
+            themes.append("application_scenarios")
+            evidence.append({"field": "themes", "value": "application_scenarios", "phrases": named})
         key_hits = [h for group in ("blockchain", "crypto", "cbdc", "policy") for h in signals.get(group, (0, []))[1]]
         evidence.insert(0, {"field": "relevant", "value": "true", "phrases": phrases(body, key_hits)})
     kind_of_doc, doc_hits = doc_type(lex, hits["doctype"], title_end)

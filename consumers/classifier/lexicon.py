@@ -52,6 +52,8 @@ class Lexicon:
     doc_default: str
     doc_min_score: float
     label_min: dict[str, float]
+    scenario_min_applications: int
+    scenario_exempt: frozenset[str]
     sources: dict[str, str] = field(default_factory=dict)
 
 
@@ -207,6 +209,12 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
             raise LexiconError(f"{path}: lexicon file missing")
     suffix_re, prefix_re, local = _load_places(builder, paths["regions"])
     minimum = _load_labelled(builder, paths["themes"], "theme", THEMES)
+    scenarios = _mapping(paths["themes"], "implied_scenarios", "implied_scenarios",
+                         _read(paths["themes"]).get("implied_scenarios"))
+    scenario_min = _number(paths["themes"], "implied_scenarios", "min_applications", scenarios.get("min_applications"))
+    exempt = _phrases(paths["themes"], "implied_scenarios", "except", scenarios.get("except", []))
+    if not set(exempt) <= set(APPLICATIONS):
+        raise _err(paths["themes"], "implied_scenarios", "except", f"must name applications of {APPLICATIONS}")
     minimum.update(_load_labelled(builder, paths["applications"], "application", APPLICATIONS))
     relevance = _load_relevance(builder, paths["relevance"])
     doc_default, doc_min = _load_doc_types(builder, paths["doc_types"])
@@ -214,4 +222,5 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     for path in sorted(directory.glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return Lexicon(*builder.build(), f"{LEXICON_VERSION}+{digest.hexdigest()[:12]}",
-                   suffix_re, prefix_re, local, relevance, doc_default, doc_min, minimum)
+                   suffix_re, prefix_re, local, relevance, doc_default, doc_min, minimum,
+                   int(scenario_min), frozenset(exempt))
