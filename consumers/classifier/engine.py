@@ -222,6 +222,10 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
                 if weight >= lex.label_min.get(label, 1.0):
                     out.append(label)
                     evidence.append({"field": kind + "s", "value": label, "phrases": phrases(body, label_hits)})
+        weight_of = lambda group: signals.get(group, (0.0, []))[0]  # noqa: E731
+        if weight_of("crypto") > weight_of("blockchain") and not weight_of("cbdc"):
+            applications[:] = [a for a in applications if a in lex.crypto_keep]
+            evidence = [e for e in evidence if e["field"] != "applications" or e["value"] in lex.crypto_keep]
         named = [a for a in applications if a not in lex.scenario_exempt]
         if "application_scenarios" not in themes and len(named) >= lex.scenario_min_applications:
             themes.append("application_scenarios")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,7 @@ class Lexicon:
     label_min: dict[str, float]
     scenario_min_applications: int
     scenario_exempt: frozenset[str]
-    sources: dict[str, str] = field(default_factory=dict)
+    crypto_keep: frozenset[str]
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -213,8 +213,11 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                          _read(paths["themes"]).get("implied_scenarios"))
     scenario_min = _number(paths["themes"], "implied_scenarios", "min_applications", scenarios.get("min_applications"))
     exempt = _phrases(paths["themes"], "implied_scenarios", "except", scenarios.get("except", []))
-    if not set(exempt) <= set(APPLICATIONS):
-        raise _err(paths["themes"], "implied_scenarios", "except", f"must name applications of {APPLICATIONS}")
+    focus = _mapping(paths["applications"], "crypto_focus", "crypto_focus",
+                     _read(paths["applications"]).get("crypto_focus"))
+    crypto_keep = _phrases(paths["applications"], "crypto_focus", "keep", focus.get("keep"))
+    if not set(exempt) | set(crypto_keep) <= set(APPLICATIONS):
+        raise LexiconError(f"implied_scenarios.except / crypto_focus.keep must name applications of {APPLICATIONS}")
     minimum.update(_load_labelled(builder, paths["applications"], "application", APPLICATIONS))
     relevance = _load_relevance(builder, paths["relevance"])
     doc_default, doc_min = _load_doc_types(builder, paths["doc_types"])
@@ -223,4 +226,4 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return Lexicon(*builder.build(), f"{LEXICON_VERSION}+{digest.hexdigest()[:12]}",
                    suffix_re, prefix_re, local, relevance, doc_default, doc_min, minimum,
-                   int(scenario_min), frozenset(exempt))
+                   int(scenario_min), frozenset(exempt), frozenset(crypto_keep))
