@@ -1,8 +1,11 @@
-"""`policywatch run` (not the demo) on one machine: the crawl scheduler, the embedded
-pipeline and the digest scheduler together, stopped and started again. Its one source
-is the demo site's provincial portal, served by this test on localhost; the subscriber
-gets "immediate" digests into the outbox. After the restart nothing is crawled,
-stored or sent twice."""
+"""`policywatch run` (not the demo): the crawl scheduler, the pipeline and the digest
+scheduler together, stopped and started again. Its one source is the demo site's
+provincial portal, served by this test on localhost; the subscriber gets "immediate"
+digests into the outbox. After the restart nothing is crawled, stored or sent twice.
+
+The same test runs embedded (nothing configured: SQLite, in-process pipeline) and
+distributed (KAFKA_BOOTSTRAP_SERVERS and ELASTICSEARCH_URL set, nothing else changed:
+`run` then also starts the consumer and matcher processes)."""
 
 from __future__ import annotations
 
@@ -70,12 +73,59 @@ def _digests(outbox) -> list[str]:
             for p in sorted(outbox.glob("*.eml"))]
 
 
-def test_run_crawls_indexes_and_sends_once_across_a_restart(tmp_path):
+class Embedded:
+    settings: dict[str, str] = {}
+
+    def __init__(self, data_dir) -> None:
+        self.db = data_dir / "policywatch.sqlite3"
+
+    def articles(self) -> int:
+        return _count(self.db, "SELECT count(*) FROM article_docs")
+
+    def crawl_runs(self) -> int:
+        return _count(self.db, "SELECT count(*) FROM crawl_runs")
+
+
+class Distributed:
+    def __init__(self, kafka_bootstrap, topics, es_url, es_client, prefix, unique) -> None:
+        self.settings = {
+            "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "ELASTICSEARCH_URL": es_url,
+            "ELASTICSEARCH_INDEX_PREFIX": prefix, "KAFKA_TOPIC_RAW": topics["raw"],
+            "KAFKA_TOPIC_CLASSIFIED": topics["classified"], "KAFKA_TOPIC_DLQ": topics["dlq"],
+            "KAFKA_CONSUMER_GROUP": f"{unique}-indexer", "KAFKA_MATCHER_GROUP": f"{unique}-matcher"}
+        self.es, self.prefix = es_client, prefix
+
+    def articles(self) -> int:
+        if not self.es.indices.exists_alias(name=f"{self.prefix}-articles"):
+            return 0
+        self.es.indices.refresh(index=f"{self.prefix}-articles")
+        return self.es.count(index=f"{self.prefix}-articles")["count"]
+
+    def crawl_runs(self) -> int:
+        from crawlers.state import ElasticsearchCrawlState
+
+        if not self.es.indices.exists(index=f"{self.prefix}-crawlstate"):
+            return 0
+        self.es.indices.refresh(index=f"{self.prefix}-crawlstate")
+        return len(ElasticsearchCrawlState(self.es, f"{self.prefix}-crawlstate").recent_runs("demo-henan-gov", 10))
+
+
+@pytest.fixture(params=["embedded", "distributed"])
+def deployment(request, tmp_path):
+    if request.param == "embedded":
+        return Embedded(tmp_path / "data")
+    get = request.getfixturevalue
+    return Distributed(get("kafka_bootstrap"), get("kafka_topics"), get("es_url"), get("es_client"),
+                       get("es_prefix"), get("unique"))
+
+
+def test_run_crawls_indexes_and_sends_once_across_a_restart(tmp_path, deployment):
     data_dir = tmp_path / "data"
-    db, outbox = data_dir / "policywatch.sqlite3", data_dir / "outbox"
+    outbox = data_dir / "outbox"
     env = {k: v for k, v in os.environ.items()
            if k not in ("KAFKA_BOOTSTRAP_SERVERS", "ELASTICSEARCH_URL", "EMBEDDED_DB_PATH", "ALERTS_OUTBOX_DIR",
                         "SMTP_HOST")}
+    env.update(deployment.settings)
     env.update(POLICYWATCH_DATA_DIR=str(data_dir), CRAWL_SOURCES_DIR=str(tmp_path / "sources"),
                ALERTS_IMMEDIATE_INTERVAL_S="2", ALERTS_LATE_BUFFER_S="0", DOWNLOAD_DELAY="0",
                AUTOTHROTTLE_ENABLED="false")
@@ -98,24 +148,23 @@ def test_run_crawls_indexes_and_sends_once_across_a_restart(tmp_path):
 
         first = policywatch("run1.log")
         try:
-            _wait(lambda: _count(db, "SELECT count(*) FROM crawl_runs") == 1, 60, "the first crawl")
+            _wait(lambda: deployment.crawl_runs() == 1, 60, "the first crawl")
             _wait(lambda: sum(title in body for body in _digests(outbox) for title in RELEVANT_HENAN)
                   == len(RELEVANT_HENAN), 30, "digests listing every relevant Henan article")
         finally:
             output = _stop(first, tmp_path / "run1.log")
-        assert "in-process pipeline, embedded store" in output
-        assert _count(db, "SELECT count(*) FROM article_docs") == 6
+        assert ("Kafka" in output) == isinstance(deployment, Distributed)
+        assert deployment.articles() == 6
         sent = len(list(outbox.glob("*.eml")))
 
         second = policywatch("run2.log")
         try:
-            _wait(lambda: _count(db, "SELECT count(*) FROM crawl_runs") == 2, 60, "the crawl after the restart")
+            _wait(lambda: deployment.crawl_runs() == 2, 60, "the crawl after the restart")
             time.sleep(5)  # two more digest rounds of the immediate subscription
         finally:
             _stop(second, tmp_path / "run2.log")
 
-    assert _count(db, "SELECT count(*) FROM article_docs") == 6
-    assert _count(db, "SELECT count(*) FROM crawl_articles") == 6
+    assert deployment.articles() == 6
     assert len(list(outbox.glob("*.eml"))) == sent
     bodies = _digests(outbox)
     for title in RELEVANT_HENAN:  # each relevant article in exactly one digest
