@@ -321,13 +321,24 @@ class SqliteDeadLetters:
         with self._lock:
             return self._db.execute("SELECT count(*) FROM article_dead_letters").fetchone()[0]
 
-    def list(self, limit: int = 50) -> list[dict[str, Any]]:
-        """The newest dead letters first: id, received_at, topic, partition, offset,
-        key, error and payload (text when it is UTF-8, else repr of the bytes)."""
+    def list(self, limit: int = 50, oldest_first: bool = False) -> list[dict[str, Any]]:
+        """Dead letters, newest first (or oldest first, for a replay): id, received_at,
+        topic, partition, offset, key, error and payload (text when it is UTF-8, else
+        repr of the bytes)."""
+        order = "ASC" if oldest_first else "DESC"
         with self._lock:
             rows = self._db.execute('SELECT id, received_at, topic, partition, "offset", key, error, payload '
-                                    "FROM article_dead_letters ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+                                    f"FROM article_dead_letters ORDER BY id {order} LIMIT ?", (limit,)).fetchall()
         return [{**dict(row), "payload": _text(row["payload"])} for row in rows]
+
+    def delete(self, ids: list[int]) -> int:
+        """Forget the dead letters with these ids (after a successful replay); returns how many."""
+        if not ids:
+            return 0
+        with self._lock:
+            cursor = self._db.execute(f"DELETE FROM article_dead_letters WHERE id IN ({','.join('?' * len(ids))})",
+                                      list(ids))
+        return cursor.rowcount
 
     def close(self) -> None:
         with self._lock:

@@ -99,3 +99,14 @@ def test_dead_letters_are_kept_durably_and_listed_newest_first(tmp_path):
     assert listed[1]["error"] == "schema_version 9 is not supported"
     assert listed[1]["key"] == "k1" and listed[1]["received_at"] == "2026-01-20T08:00:00Z"
     assert listed[0]["error"] is None and listed[0]["payload"].startswith("b'")
+
+
+def test_dead_letters_read_oldest_first_and_deleted_after_replay(tmp_path):
+    letters = SqliteDeadLetters(tmp_path / "dlq.sqlite3")
+    letters.handle_batch([Record("dlq", 0, offset, None, b"{}") for offset in range(3)])
+    oldest = letters.list(limit=2, oldest_first=True)
+    assert [item["offset"] for item in oldest] == [0, 1]
+    assert letters.delete([item["id"] for item in oldest]) == 2
+    assert [item["offset"] for item in letters.list()] == [2]
+    assert letters.delete([]) == 0
+    letters.close()
