@@ -27,6 +27,7 @@ class KafkaPublisher(Publisher):
                 linger_ms=5,
                 max_request_size=8 * 1024 * 1024,
                 request_timeout_ms=int(delivery_timeout_s * 1000),
+                max_block_ms=int(delivery_timeout_s * 1000),
             )
         except KafkaError as exc:
             raise DeliveryError(
@@ -36,7 +37,12 @@ class KafkaPublisher(Publisher):
         self.publish_many(topic, [(key, value)])
 
     def publish_many(self, topic: str, items: list[tuple[str, bytes]]) -> None:
-        futures = [self._producer.send(topic, key=key.encode("utf-8"), value=value) for key, value in items]
+        try:
+            # send() itself raises (e.g. KafkaTimeoutError after max_block_ms) when the
+            # topic's metadata cannot be fetched: that is a failed delivery too.
+            futures = [self._producer.send(topic, key=key.encode("utf-8"), value=value) for key, value in items]
+        except KafkaError as exc:
+            raise DeliveryError(f"cannot send to {topic}: {exc}") from exc
         self._producer.flush(timeout=self._timeout)
         failed = []
         for (key, _), future in zip(items, futures):
