@@ -78,16 +78,15 @@ def _link_text_share(selector: Selector) -> float:
     return linked / total if total else 1.0
 
 
-def attachment_links(selector: Selector, base_url: str, scope: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(absolute URL, link text) of PDF/Word files linked from the article (its body
-    when selectors find it, else the whole page), in page order, without repeats."""
-    roots = next((found for found in (_query(selector, q) for q in scope) if found), None) or [selector]
+def attachment_links(selector: Selector, base_url: str) -> list[tuple[str, str]]:
+    """(absolute URL, link text) of PDF/Word files linked from the article page, in page
+    order, without repeats. The whole page counts: portals put the attachment list
+    below the body container."""
     links: dict[str, str] = {}
-    for root in roots:
-        for anchor in root.xpath(".//a[@href]"):
-            url = urljoin(base_url, anchor.xpath("@href").get().strip())
-            if url.split("?")[0].lower().endswith(ATTACHMENT_SUFFIXES) and url not in links:
-                links[url] = " ".join("".join(anchor.xpath(".//text()").getall()).split())
+    for anchor in selector.xpath("//body//a[@href]"):
+        url = urljoin(base_url, anchor.xpath("@href").get().strip())
+        if url.split("?")[0].lower().endswith(ATTACHMENT_SUFFIXES) and url not in links:
+            links[url] = " ".join("".join(anchor.xpath(".//text()").getall()).split())
     return list(links.items())
 
 
@@ -133,4 +132,4 @@ def extract_article(html: str, url: str, source: Source) -> Extracted:
         [first_text(selector, sel.date), *_meta_dates(selector), *date_lines, fallback_date],
         url, source.zone)
     return Extracted(title=title.strip(), text=text.strip(), published=published, extraction=extraction,
-                     attachments=attachment_links(selector, url, sel.body))
+                     attachments=attachment_links(selector, url))

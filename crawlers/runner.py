@@ -8,6 +8,7 @@ crawl state.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from scrapy import signals
@@ -42,7 +43,11 @@ class _FinishReasons:
 def run_crawls(sources: list[Source], *, max_pages: int | None = None, services: CrawlServices | None = None,
                overrides: dict[str, Any] | None = None) -> dict[str, str]:
     """Crawl ``sources`` concurrently until done; returns each source's finish reason."""
-    process = CrawlerProcess(scrapy_settings(max_pages, overrides), install_root_handler=False)
+    # Logging stays as policywatch.logs configured it (format, level): Scrapy installs
+    # no handler of its own, and its loggers (set to DEBUG by Scrapy) follow the root's level.
+    process = CrawlerProcess(scrapy_settings(max_pages, {"LOG_INSTALL_ROOT_HANDLER": False, **(overrides or {})}))
+    for name in ("scrapy", "twisted"):
+        logging.getLogger(name).setLevel(max(logging.getLogger().level, logging.INFO))
     shared = services or CrawlServices()
     reasons = _FinishReasons()
     custom = custom_spiders()

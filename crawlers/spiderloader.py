@@ -36,8 +36,8 @@ class RegistrySpiderLoader(SpiderLoader):
 
 def custom_spiders() -> dict[str, type]:
     """Spider classes written for unusual sites, by source name."""
-    from scrapy.utils.misc import walk_modules
+    from scrapy.utils.misc import walk_modules_iter
     from scrapy.utils.spider import iter_spider_classes
 
-    return {cls.name: cls for module in walk_modules(settings.SPIDER_MODULES[0])
+    return {cls.name: cls for module in walk_modules_iter(settings.SPIDER_MODULES[0])
             for cls in iter_spider_classes(module)}
