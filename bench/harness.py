@@ -87,7 +87,7 @@ def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
 def committed_offsets(bootstrap: str, group: str, topic: str) -> dict[int, int]:
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     try:
-        offsets = admin.list_consumer_group_offsets(group)
+        offsets = admin.list_group_offsets(group).get(group, {})
     finally:
         admin.close()
     return {tp.partition: meta.offset for tp, meta in offsets.items() if tp.topic == topic}
@@ -218,3 +218,23 @@ def conditions() -> str:
     return (f"python {platform.python_version()}, scrapy {scrapy.__version__}, kafka-python {kafka.__version__}, "
             f"elasticsearch-py {elasticsearch.__versionstr__}; {cpus} CPUs, {mem_gb:.0f} GB RAM, "
             f"{platform.system()} {platform.release()}")
+
+
+def evict_members(bootstrap: str, group: str) -> int:
+    """Remove every member of ``group`` (LeaveGroup on their behalf, as
+    ``kafka-consumer-groups --delete`` tooling does): after a SIGKILL the dead member
+    would otherwise hold its partitions until its session times out (45 s by
+    default in kafka-python). Returns how many members were removed."""
+    from kafka.admin import MemberToRemove
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        described = admin.describe_groups([group])
+        group_info = described[group] if isinstance(described, dict) else described[0]
+        members = group_info["members"] if isinstance(group_info, dict) else group_info.members
+        ids = [m["member_id"] if isinstance(m, dict) else m.member_id for m in members]
+        if ids:
+            admin.remove_group_members(group, [MemberToRemove(member_id=i) for i in ids])
+        return len(ids)
+    finally:
+        admin.close()
