@@ -192,6 +192,44 @@ def _describe_mode(sources: int, subscriptions: int) -> str:
             f"digests to {mail}. Ctrl-C stops.")
 
 
+def _prepare_backends():
+    """Check the configured servers answer and create what the stores need, so a
+    server that is down is one clear line now, not a failure in every child later.
+    Returns the crawl state, subscription store and digest log."""
+    from policywatch.errors import DeliveryError
+
+    opened = []
+    try:
+        if runtime.uses_kafka():
+            runtime.kafka_publisher().close()
+        store = runtime.article_store()
+        opened.append(store)
+        store.ensure_ready()  # before the first crawl child writes to it
+        state = runtime.crawl_state()
+        opened.append(state)
+        subscriptions = runtime.subscription_store()
+        opened.append(subscriptions)
+        subscriptions.ensure_ready()
+        digest_log = runtime.digest_log()
+        opened.append(digest_log)
+        digest_log.ensure_ready()
+    except DeliveryError as exc:
+        _close_all(opened)
+        raise UserError(f"{_short(exc)}; start Kafka or unset KAFKA_BOOTSTRAP_SERVERS to run embedded") from None
+    except TransientError as exc:
+        _close_all(opened)
+        where = (f"Elasticsearch at {settings.ELASTICSEARCH_URL}" if runtime.uses_elasticsearch()
+                 else f"the embedded database {settings.EMBEDDED_DB_PATH}")
+        raise UserError(f"cannot use {where}: {_short(exc)}; start it or unset ELASTICSEARCH_URL") from None
+    store.close()
+    return state, subscriptions, digest_log
+
+
+def _close_all(adapters) -> None:
+    for adapter in adapters:
+        adapter.close()
+
+
 def run_everything() -> int:
     """Crawl scheduler + pipeline + digest scheduler in one process tree, until stopped.
 
@@ -212,14 +250,7 @@ def run_everything() -> int:
     stop = threading.Event()
     install_stop_signals(stop)
     sources = list(default_registry().values())
-    store = runtime.article_store()
-    store.ensure_ready()  # before the first crawl child writes to it
-    store.close()
-    state = runtime.crawl_state()
-    subscriptions = runtime.subscription_store()
-    subscriptions.ensure_ready()
-    digest_log = runtime.digest_log()
-    digest_log.ensure_ready()
+    state, subscriptions, digest_log = _prepare_backends()
     crawls = BackgroundScheduler(timezone=timezone.utc)
     timeout = settings.CLOSESPIDER_TIMEOUT + 300 if settings.CLOSESPIDER_TIMEOUT else None
     schedule_sources(crawls, sources, ChildProcessRun(state, timeout_s=timeout), datetime.now(timezone.utc),
@@ -248,8 +279,7 @@ def run_everything() -> int:
             child.terminate()
         for child in children.values():
             child.wait(timeout=30)
-        for adapter in (state, subscriptions, digest_log):
-            adapter.close()
+        _close_all((state, subscriptions, digest_log))
     print("policywatch run: stopped", flush=True)
     return 0
 
