@@ -44,3 +44,30 @@ def test_summary_lists_regions_themes_and_top_titles():
     assert "Henan" in text and "industrial_parks" in text
     assert "0.95  2026-01-10" in text and "河南省区块链产业发展行动计划" in text
     assert "undated" in text
+
+
+def test_demo_sources_validate_against_the_registry_rules(tmp_path):
+    from policywatch.demo.run import demo_sources
+
+    sources = demo_sources("http://127.0.0.1:8123", tmp_path)
+    assert [s.name for s in sources] == ["demo-henan-gov", "demo-ministry", "demo-finance-news"]
+    assert sources[0].start_urls == ("http://127.0.0.1:8123/gov/index.html",)
+    assert sources[0].article_re.search("http://127.0.0.1:8123/gov/art/plan.html")
+    assert not sources[1].article_re.search("http://127.0.0.1:8123/ministry/index.html")
+
+
+def test_demo_subscription_file_is_valid():
+    from alerts.subscriptions import load_yaml
+    from policywatch.demo.run import SUBSCRIPTION_FILE
+
+    [subscription] = load_yaml(SUBSCRIPTION_FILE)
+    assert subscription.filters.regions == ("Henan", "National")
+
+
+def test_the_demo_site_keeps_its_port_between_runs(tmp_path):
+    from policywatch.demo.run import PORT_FILE, site_port, start_site
+
+    assert site_port(tmp_path) == 0
+    with start_site(tmp_path) as site:
+        assert (tmp_path / PORT_FILE).read_text() == str(site.port)
+    assert site_port(tmp_path) == site.port
