@@ -85,7 +85,7 @@ def add_source(name: str, url: str, region: str, kind: str, lang: str, pattern: 
     (fixture_dir / "article.html").write_text(article_html(title, "2020-01-14 09:30", paragraphs),
                                               encoding="utf-8")
     expected = {
-        "listing_url": url, "article_url": article_url,
+        "listing_url": url, "article_url": article_url, "content_type": "text/html; charset=utf-8",
         "listing": {"article_urls": [article_url], "next_page": None},
         "article": {"title": title, "published": "2020-01-14T01:30:00Z", "extraction": "selectors",
                     "text_contains": ["区块链技术在政务服务中的应用"]},

@@ -1,0 +1,54 @@
+"""Publishing an item: new and changed articles go out, unchanged ones do not, and the
+state remembers only what was delivered."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from crawlers.items import ArticleItem
+from crawlers.pipelines import deliver
+from crawlers.state import SqliteCrawlState
+from policywatch.errors import DeliveryError
+from policywatch.schema import content_hash, decode_raw
+from policywatch.urls import article_id
+from tests.unit.crawlers.offline import FakePublisher
+
+NOW = datetime(2020, 1, 14, 2, 0, tzinfo=timezone.utc)
+URL = "http://www.henan.gov.cn/2020/01-14/1001001.html?utm_source=feed"
+
+
+def item(text: str = "推进区块链技术在政务服务领域的应用。") -> ArticleItem:
+    return ArticleItem(url=URL, source="gov-henan", source_kind="provincial", source_region="Henan", lang="zh",
+                       title="关于区块链的通知", text=text, published="2020-01-14T01:30:00Z", extraction="selectors",
+                       attachments=[("http://www.henan.gov.cn/files/a.pdf", "附件")], etag='"abc"',
+                       last_modified="Tue, 14 Jan 2020 01:30:00 GMT")
+
+
+@pytest.fixture
+def state(tmp_path):
+    state = SqliteCrawlState(tmp_path / "db.sqlite3")
+    yield state
+    state.close()
+
+
+def test_new_then_unchanged_then_changed(state):
+    publisher = FakePublisher()
+    assert deliver(item(), state, publisher, "raw", NOW) == "new"
+    assert deliver(item(), state, publisher, "raw", NOW) == "unchanged"
+    assert deliver(item("修改后的正文。"), state, publisher, "raw", NOW) == "changed"
+    assert [key for _, key, _ in publisher.published] == [article_id(URL)] * 2
+    first = decode_raw(publisher.published[0][2])
+    assert first.canonical_url == "https://www.henan.gov.cn/2020/01-14/1001001.html"
+    assert first.content_hash == content_hash("关于区块链的通知", "推进区块链技术在政务服务领域的应用。")
+    assert first.fetched_at == "2020-01-14T02:00:00Z" and first.attachments[0].title == "附件"
+    seen = state.get(first.canonical_url)
+    assert seen.content_hash == content_hash("关于区块链的通知", "修改后的正文。") and seen.etag == '"abc"'
+
+
+def test_a_failed_delivery_marks_nothing_seen(state):
+    with pytest.raises(DeliveryError):
+        deliver(item(), state, FakePublisher(DeliveryError("broker down")), "raw", NOW)
+    assert state.get("https://www.henan.gov.cn/2020/01-14/1001001.html") is None
+    assert state.count_seen("gov-henan") == 0
