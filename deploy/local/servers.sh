@@ -34,7 +34,9 @@ JAVA_HOME_17=${POLICYWATCH_JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(com
 say() { printf '[servers] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-need() { command -v "$1" >/dev/null 2>&1 || die "$1 is required: $2"; }
+source "$HERE/lib.sh"
+# What the servers need from the system, installed with apt-get when missing.
+ensure_system_packages java:openjdk-17-jre-headless mvn:maven curl:curl unzip:unzip runuser:util-linux
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -53,7 +55,6 @@ kafka_home() { echo "$CACHE/kafka-$KAFKA_VERSION"; }
 fetch_kafka() {
   local home; home=$(kafka_home)
   [ -f "$home/.complete" ] && return 0
-  need mvn "install Maven (apt-get install maven)"
   say "fetching Kafka $KAFKA_VERSION and its runtime dependencies from Maven Central"
   mkdir -p "$home"
   mvn -q -B -f "$HERE/kafka/pom.xml" dependency:copy-dependencies \
@@ -109,8 +110,6 @@ es_home() { echo "$CACHE/elasticsearch-$ES_VERSION"; }
 fetch_es() {
   local home; home=$(es_home)
   [ -f "$home/.complete" ] && return 0
-  need mvn "install Maven (apt-get install maven)"
-  need unzip "install unzip (apt-get install unzip)"
   say "fetching Elasticsearch $ES_VERSION ($ES_ARTIFACT) from Maven Central"
   local tmp; tmp=$(mktemp -d)
   mvn -q -B dependency:copy -Dartifact="$ES_ARTIFACT" -DoutputDirectory="$tmp" \
@@ -134,7 +133,6 @@ es_up_or_dead() { es_healthy || ! es_running; }
 
 start_es() {
   fetch_es
-  need curl "install curl (apt-get install curl)"
   if es_running; then say "Elasticsearch already running on 127.0.0.1:$ES_PORT"; return 0; fi
   port_open "$ES_PORT" && die "port $ES_PORT is taken by another process (set POLICYWATCH_ES_PORT)"
   local home conf; home=$(es_home); conf="$RUN/es-config"

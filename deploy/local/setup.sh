@@ -1,33 +1,12 @@
 #!/usr/bin/env bash
-# Sourced by demo.sh and test.sh: makes sure this machine has what policywatch needs
-# (Python >= 3.11 with venv; Java 17, Maven, curl and unzip for the local servers) and
-# a .venv with the project installed. Re-running is quick: pip's cache and the marker
-# file skip work already done.
+# Sourced by demo.sh and test.sh: makes sure this machine has Python >= 3.11 with venv
+# and a .venv with the project installed. Re-running is quick: pip's cache and the
+# marker file skip work already done. (servers.sh installs what the local Kafka and
+# Elasticsearch need - Java, Maven, curl, unzip - only when they are started.)
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
-_setup_say() { printf '[setup] %s\n' "$*" >&2; }
-
-_missing_system_packages() {
-  local missing=()
-  command -v python3 >/dev/null || missing+=(python3 python3-venv)
-  command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
-  command -v mvn >/dev/null || missing+=(maven)
-  command -v curl >/dev/null || missing+=(curl)
-  command -v unzip >/dev/null || missing+=(unzip)
-  echo "${missing[@]:-}"
-}
-
-ensure_system_packages() {
-  local missing; missing=$(_missing_system_packages)
-  [ -z "$missing" ] && return 0
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    _setup_say "installing system packages: $missing"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
-  else
-    _setup_say "please install: $missing (e.g. sudo apt-get install $missing)"; exit 1
-  fi
-}
+source "$REPO/deploy/local/lib.sh"
 
 ensure_venv() {
   local venv="$REPO/.venv" marker="$REPO/.venv/.installed"
@@ -42,5 +21,6 @@ ensure_venv() {
   fi
 }
 
-ensure_system_packages
+ensure_system_packages python3:python3
+python3 -c 'import venv, ensurepip' 2>/dev/null || ensure_system_packages _no_such_command_:python3-venv
 ensure_venv
