@@ -17,6 +17,7 @@ class CrawlServices:
         self._publisher = publisher
         self._state = state
         self._owned: list = []
+        self._publisher_error: DeliveryError | None = None
 
     @property
     def state(self):
@@ -29,15 +30,17 @@ class CrawlServices:
 
     @property
     def publisher(self) -> Publisher:
+        if self._publisher_error is not None:
+            raise self._publisher_error  # one unreachable broker is waited for once per run, not per source
         if self._publisher is None:
             from policywatch import runtime
 
             try:
                 self._publisher = runtime.raw_publisher()
-            except DeliveryError:
-                raise
             except Exception as exc:  # any failure to build the hand-off means nothing is delivered
-                raise DeliveryError(f"cannot build the raw publisher: {exc}") from exc
+                self._publisher_error = exc if isinstance(exc, DeliveryError) else DeliveryError(
+                    f"cannot build the raw publisher: {exc}")
+                raise self._publisher_error from exc
             self._owned.append(self._publisher)
         return self._publisher
 

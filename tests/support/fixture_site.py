@@ -16,8 +16,11 @@ generic spider crawls the fixture site (point CRAWL_SOURCES_DIR at ``directory``
 from __future__ import annotations
 
 import fnmatch
+import subprocess
 import hashlib
 import json
+import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -142,3 +145,22 @@ def e2e_sources(site: FixtureSite) -> list[dict]:
          "article_pattern": r"/finance/news/20\d{6}/\w+\.html$", "every_minutes": 30,
          "selectors": {"title": ["h1.article-title"], "body": ["div.article-body"], "date": ["span.time"]}},
     ]
+
+
+REPO_ROOT = FIXTURE_SITES.parent.parent.parent
+# Politeness tuned for a local test server: no fixed delay, fast backoff start.
+FAST_CRAWL_ENV = {"AUTOTHROTTLE_ENABLED": "false", "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_START_DELAY": "0.2",
+                  "AUTOTHROTTLE_MAX_DELAY": "2", "DOWNLOAD_TIMEOUT": "10", "RETRY_TIMES": "2"}
+
+
+def run_crawl(registry_dir: Path, data_dir: Path, env: dict[str, str], *args: str,
+              timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`policywatch crawl ARGS` in a child process (Twisted's reactor starts once per
+    process) against the sources in ``registry_dir``, with its embedded database and
+    crawl state under ``data_dir``; ``env`` adds e.g. KAFKA_BOOTSTRAP_SERVERS."""
+    child_env = {k: v for k, v in os.environ.items()
+                 if not k.startswith(("KAFKA_", "ELASTICSEARCH_", "CRAWL_", "EMBEDDED_"))}
+    child_env.update(FAST_CRAWL_ENV, CRAWL_SOURCES_DIR=str(registry_dir), POLICYWATCH_DATA_DIR=str(data_dir),
+                     EMBEDDED_DB_PATH=str(data_dir / "policywatch.sqlite3"), **env)
+    return subprocess.run([sys.executable, "-m", "policywatch", "crawl", *args], cwd=REPO_ROOT, env=child_env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
