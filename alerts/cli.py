@@ -147,23 +147,28 @@ def _cmd_send_now(args: argparse.Namespace) -> int:
 
 
 def _cmd_alerts(args: argparse.Namespace) -> int:
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.schedulers.background import BackgroundScheduler
 
     from alerts.scheduler import DigestScheduler
+    from consumers.loop import install_stop_signals
     from policywatch import metrics
 
     metrics.serve(settings.METRICS_PORT)
+    # APScheduler logs every job start at INFO; our own log line per run says more.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     digest_log = _ready(runtime.digest_log())
-    jobs = DigestScheduler(BlockingScheduler(timezone=timezone.utc), _ready(runtime.subscription_store()),
+    jobs = DigestScheduler(BackgroundScheduler(timezone=timezone.utc), _ready(runtime.subscription_store()),
                            digest_log, _deliverer(), immediate_interval_s=settings.ALERTS_IMMEDIATE_INTERVAL_S,
                            misfire_grace_s=settings.ALERTS_MISFIRE_GRACE_S,
                            sync_interval_s=settings.ALERTS_SYNC_INTERVAL_S)
+    stop = threading.Event()
+    install_stop_signals(stop)  # SIGTERM / SIGINT: finish running jobs, then exit
     jobs.install()
+    jobs.scheduler.start()
     log.info("digest scheduler started")
-    try:
-        jobs.scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
+    stop.wait()
+    jobs.scheduler.shutdown(wait=True)
+    log.info("digest scheduler stopped")
     return 0
 
 
