@@ -13,12 +13,14 @@ production). One behavioural test runs against both.
 from __future__ import annotations
 
 import json
+import time
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from policywatch.errors import TransientError
+from policywatch.urls import article_id
 
 
 @dataclass(frozen=True)
@@ -106,13 +108,13 @@ _ES_MAPPINGS = {
         "type": {"type": "keyword"}, "canonical_url": {"type": "keyword"},
         "article_id": {"type": "keyword"}, "source": {"type": "keyword"},
         "content_hash": {"type": "keyword"}, "seen_at": {"type": "date"},
-        "finished_at": {"type": "date"},
+        "finished_at": {"type": "date"}, "seq": {"type": "long"},
     },
 }
 
 
 class ElasticsearchCrawlState(CrawlState):
-    """Documents ``article:<article id>`` and ``run:<source>:<finished_at>`` in one index;
+    """Documents ``article:<article id of the canonical URL>`` and run reports in one index;
     the article's fields and the full run report are kept in ``_source``."""
 
     def __init__(self, client, index: str) -> None:
@@ -124,27 +126,29 @@ class ElasticsearchCrawlState(CrawlState):
         except Exception as exc:  # elasticsearch transport errors: the state is unusable now
             raise TransientError(f"crawl state index {index} not available: {exc}") from exc
 
-    def get(self, canonical_url: str) -> SeenArticle | None:
-        from policywatch.urls import article_id
+    @staticmethod
+    def _article_doc_id(canonical_url: str) -> str:
+        return f"article:{article_id(canonical_url)}"
 
-        found = self._es.options(ignore_status=404).get(index=self._index, id=f"article:{article_id(canonical_url)}")
+    def get(self, canonical_url: str) -> SeenArticle | None:
+        found = self._es.options(ignore_status=404).get(index=self._index, id=self._article_doc_id(canonical_url))
         if not found.get("found"):
             return None
         doc = found["_source"]
         return SeenArticle(**{k: doc.get(k) for k in SeenArticle.__dataclass_fields__})
 
     def mark_seen(self, article: SeenArticle) -> None:
-        self._es.index(index=self._index, id=f"article:{article.article_id}",
+        self._es.index(index=self._index, id=self._article_doc_id(article.canonical_url),
                        document={"type": "article", **asdict(article)})
 
     def record_run(self, report: dict[str, Any]) -> None:
-        self._es.index(index=self._index, id=f"run:{report['source']}:{report['finished_at']}",
-                       document={"type": "run", "source": report["source"],
-                                 "finished_at": report["finished_at"], "report": report},
-                       refresh="wait_for")
+        # seq orders runs that finished within the same second.
+        self._es.index(index=self._index, document={
+            "type": "run", "source": report["source"], "finished_at": report["finished_at"],
+            "seq": time.time_ns(), "report": report}, refresh="wait_for")
 
     def recent_runs(self, source: str, limit: int) -> list[dict[str, Any]]:
-        found = self._es.search(index=self._index, size=limit, sort=[{"finished_at": "desc"}],
+        found = self._es.search(index=self._index, size=limit, sort=[{"finished_at": "desc"}, {"seq": "desc"}],
                                 query={"bool": {"filter": [{"term": {"type": "run"}},
                                                            {"term": {"source": source}}]}})
         return [hit["_source"]["report"] for hit in found["hits"]["hits"]]
