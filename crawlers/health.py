@@ -67,6 +67,7 @@ def run_report(source: str, stats: dict[str, Any], started: datetime, finished: 
         "articles": articles,
         "errors": errors,
         "dropped": _prefixed(stats, "pw/dropped/"),
+        "slowdowns": _prefixed(stats, "pw/slowdown/"),
         "extraction": extraction,
         "fallback_share": round(extraction["fallback"] / extracted, 3) if extracted else 0.0,
     }
