@@ -140,8 +140,9 @@ def count(es_client, index: str) -> int:
 # --- processes --------------------------------------------------------------------------
 def pipeline_env(kafka: str, es_url: str, prefix: str, topics: dict[str, str], group: str,
                  **extra: str) -> dict[str, str]:
-    """The environment of a policywatch process talking to these servers and names."""
-    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka, "ELASTICSEARCH_URL": es_url,
+    """The environment of a policywatch process talking to these servers and names.
+    Built from scratch (not inherited), so nothing from the caller's shell leaks in."""
+    env = {"PATH": os.defpath, "LANG": "C.UTF-8", "KAFKA_BOOTSTRAP_SERVERS": kafka, "ELASTICSEARCH_URL": es_url,
            "ELASTICSEARCH_INDEX_PREFIX": prefix, "KAFKA_TOPIC_RAW": topics["raw"],
            "KAFKA_TOPIC_CLASSIFIED": topics["classified"], "KAFKA_TOPIC_DLQ": topics["dlq"],
            "KAFKA_CONSUMER_GROUP": group, "CONSUMER_POLL_TIMEOUT_MS": "300", "LOG_LEVEL": "INFO",

@@ -91,7 +91,7 @@ def decode_raw(payload: bytes) -> RawArticle:
         data = json.loads(payload.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise SchemaError(f"payload is not UTF-8: {exc}") from None
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, >4300-digit ints, deep nesting
         raise SchemaError(f"payload is not JSON: {exc}") from None
     return raw_from_dict(data)
 
