@@ -1,0 +1,142 @@
+"""Consumer throughput (Kafka -> classify -> Elasticsearch) against raw Elasticsearch
+bulk indexing of the same documents, side by side in one run.
+
+    .venv/bin/python bench/consumer_throughput.py            # full run (5,000 articles)
+    .venv/bin/python bench/consumer_throughput.py --quick    # CI smoke run
+
+Runs against the shared servers (POLICYWATCH_TEST_KAFKA / POLICYWATCH_TEST_ELASTICSEARCH,
+default 127.0.0.1:39092 and http://127.0.0.1:39200) with unique topic and index names,
+removed afterwards.
+
+* pipeline: the articles are produced to a fresh raw topic first (not timed); then the
+  indexer's Kafka loop (consumers.loop.run_consumer + consumers.indexer.build_indexer,
+  what `policywatch consume` runs) consumes them in batches of CONSUMER_BATCH_SIZE:
+  decode, classify, story lookup, bulk upsert, publish to the classified topic, commit.
+  Timed from the first batch handed to the indexer to the last commit.
+* raw bulk: the very documents the pipeline stored (read back), bulk-indexed with
+  elasticsearch-py in batches of the same size into a second index made from the same
+  template. Timed around the bulk calls only.
+Target: pipeline rate >= 0.8 x raw bulk rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import settings  # noqa: E402
+from bench import harness  # noqa: E402
+from bench.corpus import raw_articles  # noqa: E402
+from consumers.indexer import build_indexer  # noqa: E402
+from consumers.loop import run_consumer  # noqa: E402
+from policywatch.bus.kafka import KafkaPublisher  # noqa: E402
+from policywatch.store.elasticsearch import ElasticsearchArticleStore  # noqa: E402
+
+TARGET_RATIO = 0.8
+
+
+def servers() -> tuple[str, str]:
+    return (settings.POLICYWATCH_TEST_KAFKA or "127.0.0.1:39092",
+            settings.POLICYWATCH_TEST_ELASTICSEARCH or "http://127.0.0.1:39200")
+
+
+def run_pipeline(kafka: str, es, prefix: str, topics: dict[str, str], count: int, batch: int) -> float:
+    """Articles per second through the indexer loop (see the module docstring)."""
+    store = ElasticsearchArticleStore(es, prefix)
+    store.ensure_ready()
+    publisher = KafkaPublisher({"bootstrap_servers": kafka})
+    indexer = build_indexer(store, publisher, classified_topic=topics["classified"], dlq_topic=topics["dlq"])
+    stop = threading.Event()
+    seen = {"records": 0, "first": 0.0, "last": 0.0}
+
+    def timed(records) -> None:
+        if not seen["first"]:
+            seen["first"] = time.perf_counter()
+        indexer.handle_batch(records)
+        seen["records"] += len(records)
+        seen["last"] = time.perf_counter()
+        if seen["records"] >= count:
+            stop.set()
+
+    group = f"{prefix}-bench"
+    try:
+        run_consumer([topics["raw"]], group, timed, kafka_config={"bootstrap_servers": kafka}, batch_size=batch,
+                     poll_timeout_ms=500, stop_event=stop, max_idle_polls=20)
+    finally:
+        publisher.close()
+        harness.delete_group(kafka, group)
+    if seen["records"] < count:
+        raise SystemExit(f"the pipeline handled only {seen['records']} of {count} articles")
+    return count / (seen["last"] - seen["first"])
+
+
+def run_raw_bulk(es, source_prefix: str, prefix: str, batch: int) -> tuple[float, int]:
+    """Articles per second of plain bulk requests carrying the pipeline's documents."""
+    from elasticsearch.helpers import scan
+
+    docs = [hit["_source"] for hit in scan(es, index=f"{source_prefix}-articles", size=1000)]
+    store = ElasticsearchArticleStore(es, prefix)
+    store.ensure_ready()
+    alias = store.alias
+    payloads = [(doc["article_id"], json.dumps(doc, ensure_ascii=False)) for doc in docs]
+    started = time.perf_counter()
+    for start in range(0, len(payloads), batch):
+        lines = []
+        for doc_id, source in payloads[start:start + batch]:
+            lines.append(json.dumps({"index": {"_index": alias, "_id": doc_id}}))
+            lines.append(source)
+        response = es.bulk(operations="\n".join(lines) + "\n")
+        if response["errors"]:
+            raise SystemExit("raw bulk indexing reported errors")
+    return len(docs) / (time.perf_counter() - started), len(docs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a short run for CI (300 articles)")
+    parser.add_argument("--count", type=int, default=5000, help="articles (default 5000)")
+    parser.add_argument("--size", type=int, default=3000, help="article size in UTF-8 bytes (default 3000)")
+    parser.add_argument("--batch", type=int, default=settings.CONSUMER_BATCH_SIZE,
+                        help=f"batch size for both (default CONSUMER_BATCH_SIZE={settings.CONSUMER_BATCH_SIZE})")
+    args = parser.parse_args(argv)
+    count = 300 if args.quick else args.count
+    kafka, es_url = servers()
+    from elasticsearch import Elasticsearch
+
+    es = Elasticsearch(es_url, request_timeout=60)
+    run = f"bench{uuid.uuid4().hex[:8]}"
+    topics = {"raw": f"{run}.raw", "classified": f"{run}.classified", "dlq": f"{run}.dlq"}
+    harness.create_topics(kafka, list(topics.values()))
+    try:
+        articles = raw_articles(count, run, size=args.size)
+        harness.produce(kafka, topics["raw"], articles)
+        print(f"conditions: {harness.conditions()}")
+        print(f"servers: Kafka {kafka}, Elasticsearch {es_url} (8.19, single node, refresh "
+              f"{settings.ELASTICSEARCH_REFRESH_INTERVAL}); topic of 3 partitions, gzip")
+        print(f"workload: {count} articles of ~{args.size} bytes (mixed zh/en policy, market, filler), "
+              f"batches of {args.batch}")
+        pipeline = run_pipeline(kafka, es, f"pw-{run}-p", topics, count, args.batch)
+        raw, indexed = run_raw_bulk(es, f"pw-{run}-p", f"pw-{run}-r", args.batch)
+        if indexed != count:
+            raise SystemExit(f"the pipeline stored {indexed} of {count} articles")
+        ratio = pipeline / raw
+        print(f"pipeline (Kafka -> classify -> Elasticsearch): {pipeline:,.0f} articles/s")
+        print(f"raw Elasticsearch bulk, same documents:        {raw:,.0f} articles/s")
+        print(f"ratio: {ratio:.2f} (target >= {TARGET_RATIO}: {'met' if ratio >= TARGET_RATIO else 'MISSED'})")
+    finally:
+        harness.delete_topics(kafka, list(topics.values()))
+        harness.delete_indices(es, f"pw-{run}-p")
+        harness.delete_indices(es, f"pw-{run}-r")
+        es.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
