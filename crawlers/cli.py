@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -47,6 +48,8 @@ def _cmd_crawler(args) -> int:
     state = runtime.crawl_state()
     run = ChildProcessRun(state, timeout_s=settings.CLOSESPIDER_TIMEOUT + 300 if settings.CLOSESPIDER_TIMEOUT else None)
     schedule_sources(scheduler, sources, run, datetime.now(timezone.utc), settings.CRAWL_MISFIRE_GRACE_S)
+    # docker stop sends SIGTERM: finish the running crawls' bookkeeping like Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     print(f"scheduling {len(sources)} sources; Ctrl-C stops")
     try:
         scheduler.start()

@@ -119,6 +119,9 @@ class SourceHealthExtension:
         self.window = crawler.settings.getint("CRAWL_HEALTH_WINDOW", 7)
         self.max_fallback = crawler.settings.getfloat("CRAWL_HEALTH_MAX_FALLBACK_SHARE", 0.5)
         self.started = datetime.now(timezone.utc)
+        # A crawl that publishes nothing (e.g. `scrapy check`, which drops the item
+        # pipelines) is not a run of the source: recording it would fake a zero yield.
+        self.records = any("PublishPipeline" in str(path) for path in crawler.settings.getdict("ITEM_PIPELINES"))
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -131,18 +134,18 @@ class SourceHealthExtension:
 
     def spider_closed(self, spider, reason: str) -> None:
         source = getattr(spider, "source", None)
-        if source is None:
-            return
         try:
-            report = run_report(source.name, self.crawler.stats.get_stats(), self.started,
-                                datetime.now(timezone.utc), reason)
-            state = spider.services.state
-            report["problems"] = assess(report, state.recent_runs(source.name, self.window), self.max_fallback)
-            state.record_run(report)
-            observe(report)
-            level = logging.WARNING if report["problems"] else logging.INFO
-            log.log(level, "crawl run finished", extra={k: report[k] for k in (
-                "source", "finish_reason", "pages", "articles", "errors", "dropped", "fallback_share", "problems")})
+            if source is not None and self.records:
+                self._record(source.name, spider.services.state, reason)
         finally:
-            if spider.owns_services:
+            if getattr(spider, "owns_services", False):
                 spider.services.close()
+
+    def _record(self, source: str, state, reason: str) -> None:
+        report = run_report(source, self.crawler.stats.get_stats(), self.started, datetime.now(timezone.utc), reason)
+        report["problems"] = assess(report, state.recent_runs(source, self.window), self.max_fallback)
+        state.record_run(report)
+        observe(report)
+        level = logging.WARNING if report["problems"] else logging.INFO
+        log.log(level, "crawl run finished", extra={k: report[k] for k in (
+            "source", "finish_reason", "pages", "articles", "errors", "dropped", "fallback_share", "problems")})

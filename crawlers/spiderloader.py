@@ -7,6 +7,8 @@ source's name (an unusual site) takes that source's place.
 
 from __future__ import annotations
 
+import json
+
 from scrapy.spiderloader import SpiderLoader
 
 import settings
@@ -19,7 +21,24 @@ def spider_class_for(source: Source, custom: dict[str, type] | None = None) -> t
     generic one bound to the entry."""
     base = (custom or {}).get(source.name, BaseSourceSpider)
     class_name = "".join(part.capitalize() for part in source.name.split("-")) + "Spider"
-    return type(class_name, (base,), {"name": source.name, "source": source, "__module__": __name__})
+    attributes = {"name": source.name, "source": source, "__module__": __name__}
+    if source.start_urls:
+        attributes["parse_listing"] = _listing_with_contract(base.parse_listing, source)
+    return type(class_name, (base,), attributes)
+
+
+def _listing_with_contract(parse_listing, source: Source):
+    """The listing callback, carrying a Scrapy contract for the live drift check
+    (`scrapy check NAME` fetches the real start page; never run in CI)."""
+
+    def contracted(self, response, page: int, start_url: str):
+        return parse_listing(self, response, page, start_url)
+
+    url = source.start_urls[0]
+    contracted.__doc__ = (f"Listing page of {source.name}: must still link at least one article.\n\n"
+                          f"@url {url}\n@cb_kwargs {json.dumps({'page': 1, 'start_url': url})}\n"
+                          "@returns requests 1\n")
+    return contracted
 
 
 def default_registry() -> dict[str, Source]:
