@@ -64,3 +64,32 @@ def test_sources_add_scaffolds_an_entry_and_fixtures_that_pass_the_fixture_test(
         add_source("gov-nowhere", "https://www.nowhere.gov.cn/", "Atlantis", "provincial", "zh", None,
                    sources_dir, tmp_path / "sites")
     assert not (sources_dir / "gov-nowhere.yaml").exists()
+
+
+def test_sources_health_reports_a_source_that_stopped_yielding(tmp_path, monkeypatch, capsys):
+    from crawlers.health import assess
+    from crawlers.state import SqliteCrawlState
+    from tests.unit.crawlers.test_health import report
+
+    monkeypatch.setattr(settings, "ELASTICSEARCH_URL", "")
+    monkeypatch.setattr(settings, "EMBEDDED_DB_PATH", tmp_path / "db.sqlite3")
+    state = SqliteCrawlState(tmp_path / "db.sqlite3")
+    history = []
+    for new in (3, 2, 0):
+        run = report(new=new, source="gov-henan")
+        run["problems"] = assess(run, history, 0.5)
+        history.insert(0, run)
+        state.record_run(run)
+    state.record_run({**report(new=1, source="gov-beijing"), "problems": []})
+    state.close()
+    assert main(["sources", "health", "gov-henan", "gov-beijing", "gov-tibet"]) == 1
+    out = capsys.readouterr().out
+    assert "gov-henan" in out and "zero_yield" in out
+    assert "gov-beijing                  ok" in out and "gov-tibet                    never run" in out
+
+
+def test_max_pages_becomes_the_per_run_page_limit():
+    from crawlers.runner import scrapy_settings
+
+    assert scrapy_settings(max_pages=7).getint("CLOSESPIDER_PAGECOUNT") == 7
+    assert scrapy_settings().getint("CLOSESPIDER_PAGECOUNT") == settings.CLOSESPIDER_PAGECOUNT
