@@ -7,8 +7,11 @@ can quote the words that produced it as evidence.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
+import re
 from collections import defaultdict
+from dataclasses import replace
 from typing import NamedTuple
 
 from consumers.classifier.lexicon import Lexicon, Term
@@ -100,6 +103,18 @@ class Anchors:
         return i > 0 and position - starts[i - 1] <= self.window
 
 
+_ENDINGS = re.compile(r"(?:ies|ing|ed|es|s|y)$")
+
+
+@functools.lru_cache(maxsize=8192)
+def lemma(phrase: str) -> str:
+    """An English phrase without its last inflection (fund, funds, funding; regulate,
+    regulated): word forms of one phrase are one piece of evidence. Chinese is unchanged."""
+    if not phrase.isascii() or len(phrase) < 5:
+        return phrase
+    return _ENDINGS.sub("", phrase.rstrip("e")) if not phrase.endswith("ss") else phrase
+
+
 def weighted(hits: list[Hit], anchors: Anchors | None = None,
              folded: str | None = None) -> dict[str, tuple[float, list[Hit]]]:
     """Sum of weights per label of ``hits`` (those near an anchor, if given), with the
@@ -113,7 +128,7 @@ def weighted(hits: list[Hit], anchors: Anchors | None = None,
             label = hit.term.labels[0]
             evidence[label].append(hit)
             if folded is not None:
-                key = (label, folded[hit.start:hit.end])
+                key = (label, lemma(folded[hit.start:hit.end]))
                 if key in seen:
                     continue
                 seen.add(key)
@@ -133,6 +148,27 @@ def outermost(hits: list[Hit]) -> list[Hit]:
         elif hit.start == kept[-1].start and hit.end == kept[-1].end:
             kept.append(hit)  # the same phrase under another label
     return kept
+
+
+def listed(lex: Lexicon, hits: list[Hit], folded: str) -> list[Hit]:
+    """``hits`` (application hits, outermost) with those in an enumeration of
+    applications raised to the list weight (see named_in_list in applications.yaml)."""
+    ordered = sorted(hits, key=lambda h: h.start)
+    boost: set[int] = set()
+    for i in range(1, len(ordered)):
+        left, right = ordered[i - 1], ordered[i]
+        gap = right.start - left.end
+        if (left.term.labels != right.term.labels and 0 <= gap <= lex.list_max_gap
+                and left.term.weight > 0 and right.term.weight > 0
+                and lex.list_gap.fullmatch(folded, left.end, right.start)):
+            boost.update((i - 1, i))
+    return [_new_hit(Hit, (h.start, h.end, _raised(h.term, lex.list_weight))) if i in boost else h
+            for i, h in enumerate(ordered)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _raised(term: Term, weight: float) -> Term:
+    return replace(term, weight=max(term.weight, weight))
 
 
 def features(signals: dict[str, tuple[float, list[Hit]]], size: int, title_end: int) -> dict[str, float]:
@@ -218,15 +254,23 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
         content = outermost(hits["theme"] + hits["application"])
         for kind, out in (("application", applications), ("theme", themes)):
             kind_hits = [h for h in content if h.term.kind == kind]
+            if kind == "application":
+                kind_hits = listed(lex, kind_hits, folded)
             for label, (weight, label_hits) in sorted(weighted(kind_hits, anchors, folded).items()):
                 if weight >= lex.label_min.get(label, 1.0):
                     out.append(label)
                     evidence.append({"field": kind + "s", "value": label, "phrases": phrases(body, label_hits)})
         weight_of = lambda group: signals.get(group, (0.0, []))[0]  # noqa: E731
+        keep = None
         if weight_of("crypto") > weight_of("blockchain") and not weight_of("cbdc"):
-            applications[:] = [a for a in applications if a in lex.crypto_keep]
-            evidence = [e for e in evidence if e["field"] != "applications" or e["value"] in lex.crypto_keep]
-        named = [a for a in applications if a not in lex.scenario_exempt]
+            keep = lex.crypto_keep
+        elif weight_of("cbdc") > max(weight_of("blockchain"), weight_of("crypto")):
+            keep = lex.cbdc_keep
+        # Scenarios named for a CBDC are still its application scenarios; crypto words are not.
+        named = [a for a in applications if a not in lex.scenario_exempt and (keep is not lex.crypto_keep or a in keep)]
+        if keep is not None:
+            applications[:] = [a for a in applications if a in keep]
+            evidence = [e for e in evidence if e["field"] != "applications" or e["value"] in keep]
         if "application_scenarios" not in themes and len(named) >= lex.scenario_min_applications:
             themes.append("application_scenarios")
             evidence.append({"field": "themes", "value": "application_scenarios", "phrases": named})

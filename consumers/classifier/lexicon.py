@@ -55,6 +55,10 @@ class Lexicon:
     scenario_min_applications: int
     scenario_exempt: frozenset[str]
     crypto_keep: frozenset[str]
+    cbdc_keep: frozenset[str]
+    list_weight: float
+    list_max_gap: int
+    list_gap: re.Pattern[str]
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -216,9 +220,18 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     focus = _mapping(paths["applications"], "crypto_focus", "crypto_focus",
                      _read(paths["applications"]).get("crypto_focus"))
     crypto_keep = _phrases(paths["applications"], "crypto_focus", "keep", focus.get("keep"))
-    if not set(exempt) | set(crypto_keep) <= set(APPLICATIONS):
-        raise LexiconError(f"implied_scenarios.except / crypto_focus.keep must name applications of {APPLICATIONS}")
+    cbdc_focus = _mapping(paths["applications"], "cbdc_focus", "cbdc_focus",
+                          _read(paths["applications"]).get("cbdc_focus"))
+    cbdc_keep = _phrases(paths["applications"], "cbdc_focus", "keep", cbdc_focus.get("keep"))
+    if not set(exempt) | set(crypto_keep) | set(cbdc_keep) <= set(APPLICATIONS):
+        raise LexiconError(f"implied_scenarios.except / crypto_focus.keep / cbdc_focus.keep must name applications of {APPLICATIONS}")
     minimum.update(_load_labelled(builder, paths["applications"], "application", APPLICATIONS))
+    listing = _mapping(paths["applications"], "named_in_list", "named_in_list",
+                       _read(paths["applications"]).get("named_in_list"))
+    list_weight = _number(paths["applications"], "named_in_list", "weight", listing.get("weight"))
+    list_max_gap = _number(paths["applications"], "named_in_list", "max_gap", listing.get("max_gap"))
+    separators = _phrases(paths["applications"], "named_in_list", "separators", listing.get("separators"))
+    list_gap = re.compile(r"(?:\s|" + "|".join(re.escape(fold(p)) for p in separators) + ")*")
     relevance = _load_relevance(builder, paths["relevance"])
     doc_default, doc_min = _load_doc_types(builder, paths["doc_types"])
     digest = hashlib.sha256()
@@ -226,4 +239,5 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return Lexicon(*builder.build(), f"{LEXICON_VERSION}+{digest.hexdigest()[:12]}",
                    suffix_re, prefix_re, local, relevance, doc_default, doc_min, minimum,
-                   int(scenario_min), frozenset(exempt), frozenset(crypto_keep))
+                   int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
+                   list_weight, int(list_max_gap), list_gap)

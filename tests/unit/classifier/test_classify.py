@@ -137,3 +137,21 @@ def test_bad_input_gives_a_well_formed_result(title, text):
 @pytest.mark.parametrize("value", [None, 42, b"\xff\xfe binary", ["list"], {"a": 1}])
 def test_non_string_input_never_raises(value):
     assert_well_formed(classify(value, value, lang=value, url=value))  # type: ignore[arg-type]
+
+
+def test_applications_named_in_an_enumeration_count_but_a_technology_list_does_not():
+    listed = classify("某省印发区块链产业发展实施方案的通知",
+                      "方案提出，推动区块链在数字金融、物联网、智能制造、供应链管理等领域的应用，建设区块链产业园区，设立专项资金。")
+    assert listed["relevant"] and "iot" in listed["applications"] and "manufacturing" in listed["applications"]
+    technologies = classify("某省印发区块链产业发展实施方案的通知",
+                            "方案提出，加快区块链、物联网、人工智能等技术研发，建设区块链产业园区，设立专项资金，推动政务服务应用。")
+    assert technologies["relevant"] and "iot" not in technologies["applications"]
+
+
+def test_an_article_about_a_central_bank_digital_currency_keeps_finance_only():
+    labels = classify("Digital yuan trial expands to hospitals and buses",
+                      "The People's Bank of China said the e-CNY pilot now covers hospital payments, bus fares and "
+                      "school canteens in three more cities. Unlike cryptocurrency, the digital yuan is issued by the "
+                      "central bank; the pilot tests the digital yuan in small retail payments, officials said.")
+    assert labels["relevant"] and labels["applications"] == ["finance"]
+    assert "National" in labels["regions"]

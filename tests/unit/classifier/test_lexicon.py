@@ -70,3 +70,13 @@ def test_an_analyst_edit_changes_labels(lexicons):
     lexicon = load(lexicons)
     labels = engine.classify_text(lexicon, "贺兰山东麓葡萄酒产区发布区块链溯源平台", "")
     assert labels["regions"] == ["Ningxia"]
+
+
+def test_named_in_list_and_cbdc_focus_are_validated(lexicons):
+    edit(lexicons / "applications.yaml", "  max_gap: 6", "  max_gap: six")
+    with pytest.raises(LexiconError, match=r"applications.yaml: entry 'named_in_list', field 'max_gap'"):
+        load(lexicons)
+    edit(lexicons / "applications.yaml", "  max_gap: six", "  max_gap: 6")
+    edit(lexicons / "applications.yaml", "cbdc_focus:\n  keep: [finance]", "cbdc_focus:\n  keep: [money]")
+    with pytest.raises(LexiconError, match="cbdc_focus.keep"):
+        load(lexicons)

@@ -14,12 +14,16 @@ from consumers.classifier import classify
 from consumers.classifier.evaluate import score
 
 OWN_CASES = Path(__file__).resolve().parents[2] / "data" / "classifier_cases.jsonl"
+# Written before the round-2 lexicon tuning and only checked, never tuned on: the
+# nearest this project has to "articles the classifier has not seen".
+HOLDOUT = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout.jsonl"
 
 FLOORS = {
     # file: relevant F1, regions micro-F1, themes micro-F1, applications micro-F1, doc_type accuracy
-    "dev": (0.95, 0.95, 0.73, 0.74, 0.80),
-    "seeds": (0.95, 0.93, 0.78, 0.80, 0.60),
-    "own": (0.95, 0.97, 0.84, 0.90, 0.88),
+    "dev": (0.95, 0.95, 0.84, 0.82, 0.92),
+    "seeds": (0.95, 0.93, 0.82, 0.84, 0.80),
+    "own": (0.95, 0.97, 0.85, 0.90, 0.88),
+    "holdout": (0.95, 0.94, 0.77, 0.80, 0.84),
 }
 
 
@@ -46,10 +50,15 @@ def test_floors_on_own_cases():
     check(figures(OWN_CASES), FLOORS["own"])
 
 
-def test_own_cases_follow_the_taxonomy():
+def test_floors_on_held_out_cases():
+    check(figures(HOLDOUT), FLOORS["holdout"])
+
+
+@pytest.mark.parametrize("path", [OWN_CASES, HOLDOUT], ids=["own", "holdout"])
+def test_own_cases_follow_the_taxonomy(path):
     from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
-    rows = [json.loads(line) for line in OWN_CASES.read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert len({r["id"] for r in rows}) == len(rows) >= 20
     assert {r["lang"] for r in rows} == {"zh", "en"}
     for r in rows:
