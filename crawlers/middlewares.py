@@ -79,7 +79,12 @@ class ConditionalRequestMiddleware:
     def process_request(self, request):
         if not request.meta.get("pw_article"):
             return None
-        seen = self.crawler.spider.services.state.get(canonical_url(request.url))
+        try:
+            seen = self.crawler.spider.services.state.get(canonical_url(request.url))
+        except Exception as exc:  # state store down: fetch unconditionally; the pipeline reports it
+            log.warning("crawl state unavailable for a conditional request",
+                        extra={"url": request.url, "error": str(exc)[:300]})
+            return None
         if seen and seen.etag:
             request.headers.setdefault(b"If-None-Match", seen.etag)
         if seen and seen.last_modified:

@@ -66,6 +66,11 @@ class PublishPipeline:
             self._closing = True
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=DELIVERY_FAILED))
             raise DropItem(f"not delivered: {exc}", log_level="DEBUG") from exc
+        except Exception as exc:  # the crawl-state store failed: skip the article, retried next run
+            stats.inc_value("pw/errors/state")
+            log.error("crawl state unavailable; article skipped", extra={
+                "source": item["source"], "url": item["url"], "error": str(exc)[:300]})
+            raise DropItem(f"crawl state unavailable: {exc}", log_level="DEBUG") from exc
         stats.inc_value(f"pw/articles/{outcome}")
         if outcome == "unchanged":
             raise DropItem("unchanged since last delivery", log_level="DEBUG")

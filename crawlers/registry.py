@@ -66,7 +66,8 @@ class Source:
     timezone: str = DEFAULT_TIMEZONE
     # Forces the page encoding when a site's labels cannot be trusted at all.
     encoding: str | None = None
-    # A spider class of crawlers.spiders with this source's name replaces the generic one.
+    # Class name of the spider in crawlers.spiders (whose `name` is this source's) that
+    # replaces the generic one; checked when the spider is built.
     spider: str | None = None
     notes: str = ""
     file: str = ""

@@ -12,7 +12,7 @@ import json
 from scrapy.spiderloader import SpiderLoader
 
 import settings
-from crawlers.registry import Source, load_registry
+from crawlers.registry import RegistryError, Source, load_registry
 from crawlers.spiders.base import BaseSourceSpider
 
 
@@ -20,6 +20,9 @@ def spider_class_for(source: Source, custom: dict[str, type] | None = None) -> t
     """The spider class crawling ``source``: its custom class if one exists, else a
     generic one bound to the entry."""
     base = (custom or {}).get(source.name, BaseSourceSpider)
+    if source.spider and base.__name__ != source.spider:
+        raise RegistryError(f"{source.file}: entry {source.name}: field 'spider': no class {source.spider} "
+                            f"named {source.name!r} in crawlers/spiders")
     class_name = "".join(part.capitalize() for part in source.name.split("-")) + "Spider"
     attributes = {"name": source.name, "source": source, "__module__": __name__}
     if source.start_urls:

@@ -98,6 +98,9 @@ class BaseSourceSpider(scrapy.Spider):
 
     def on_error(self, failure):
         kind = error_kind(failure)
+        if kind == "robots_forbidden":  # the site's wish, not a failure
+            self.drop(kind, failure.request.url)
+            return
         self.count(f"pw/errors/{kind}")
         log.warning("request failed", extra={"source": self.source.name, "url": failure.request.url,
                                              "kind": kind, "error": str(failure.value)[:300]})

@@ -52,3 +52,61 @@ def test_a_failed_delivery_marks_nothing_seen(state):
         deliver(item(), state, FakePublisher(DeliveryError("broker down")), "raw", NOW)
     assert state.get("https://www.henan.gov.cn/2020/01-14/1001001.html") is None
     assert state.count_seen("gov-henan") == 0
+
+
+class _Stats:
+    def __init__(self):
+        self.values = {}
+
+    def inc_value(self, key, count=1):
+        self.values[key] = self.values.get(key, 0) + count
+
+
+class _Engine:
+    """Records close requests (synchronously: no reactor runs in a unit test)."""
+
+    def __init__(self):
+        self.closed_with = []
+
+    def close_spider_async(self, *, reason):
+        self.closed_with.append(reason)
+
+
+def pipeline_for(state, publisher):
+    from types import SimpleNamespace
+
+    from crawlers.pipelines import PublishPipeline
+    from crawlers.services import CrawlServices
+
+    crawler = SimpleNamespace(settings={"KAFKA_TOPIC_RAW": "raw"}, stats=_Stats(), engine=_Engine(),
+                              spider=SimpleNamespace(services=CrawlServices(publisher=publisher, state=state)))
+    return PublishPipeline(crawler), crawler
+
+
+def test_the_pipeline_closes_the_crawl_on_the_first_failed_delivery(state):
+    from scrapy.exceptions import DropItem
+
+    pipeline, crawler = pipeline_for(state, FakePublisher(DeliveryError("broker down")))
+    for _ in range(2):
+        with pytest.raises(DropItem):
+            pipeline.process_item(item())
+    assert crawler.engine.closed_with == ["delivery_failed"]
+    assert crawler.stats.values == {"pw/delivery_failed": 1}
+    assert state.count_seen("gov-henan") == 0
+
+
+def test_a_failing_state_store_skips_the_article_and_counts_it():
+    from scrapy.exceptions import DropItem
+
+    class BrokenState(SqliteCrawlState):
+        def __init__(self):
+            pass
+
+        def get(self, canonical_url):
+            raise ConnectionError("state store down")
+
+    publisher = FakePublisher()
+    pipeline, crawler = pipeline_for(BrokenState(), publisher)
+    with pytest.raises(DropItem):
+        pipeline.process_item(item())
+    assert crawler.stats.values == {"pw/errors/state": 1} and publisher.published == []

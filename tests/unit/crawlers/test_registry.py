@@ -83,3 +83,13 @@ def test_duplicate_names_across_files_are_rejected(tmp_path):
 def test_broken_yaml_names_the_file(tmp_path):
     with pytest.raises(RegistryError, match="test.yaml: not valid YAML"):
         load_file(_write(tmp_path, "sources: [\n"))
+
+
+def test_an_entry_naming_a_missing_spider_class_is_rejected(tmp_path):
+    from crawlers.spiderloader import custom_spiders, spider_class_for
+
+    (source,) = load_file(_write(tmp_path, GOOD.replace("    lang: zh\n", "    lang: zh\n    spider: NoSuchSpider\n")))
+    with pytest.raises(RegistryError, match="test.yaml: entry gov-test: field 'spider': no class NoSuchSpider"):
+        spider_class_for(source, custom_spiders())
+    sina = default_registry()["media-sina-finance"]
+    assert spider_class_for(sina, custom_spiders()).__mro__[1].__name__ == "SinaRollSpider"
