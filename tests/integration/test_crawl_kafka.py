@@ -17,7 +17,9 @@ from tests.support.fixture_site import E2E_SITE, e2e_sources, run_crawl, serve_s
 pytestmark = pytest.mark.integration
 
 
-def read_topic(bootstrap: str, topic: str, expected: int, timeout_ms: int = 8000):
+def read_topic(bootstrap: str, topic: str, expected: int, timeout_ms: int = 5000):
+    """The records of ``topic``, waiting ``timeout_ms`` after the last one for more than
+    ``expected`` to show up."""
     consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
                              enable_auto_commit=False, consumer_timeout_ms=timeout_ms)
     try:

@@ -57,3 +57,30 @@ def test_the_page_template_gives_the_next_listing_page():
     follow = [r for r in spider.parse_listing(response(start, b"<html><body>no links</body></html>"), page=1,
                                               start_url=start) if isinstance(r, Request)]
     assert [r.url for r in follow] == [start + "index_1.html"]
+
+
+def test_sitemaps_follow_indexes_inside_the_domain_and_yield_matching_articles():
+    source = replace(default_registry()["gov-henan"], sitemaps=("https://www.henan.gov.cn/sitemap.xml",))
+    spider = offline_spider(source)
+    index = (b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             b"<sitemap><loc>https://www.henan.gov.cn/sitemap-2020.xml</loc></sitemap>"
+             b"<sitemap><loc>https://evil.example.com/sitemap.xml</loc></sitemap></sitemapindex>")
+    out = list(spider.parse_sitemap(response("https://www.henan.gov.cn/sitemap.xml", index, "application/xml")))
+    assert [(r.url, r.callback) for r in out] == [("https://www.henan.gov.cn/sitemap-2020.xml", spider.parse_sitemap)]
+    urlset = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              b"<url><loc>https://www.henan.gov.cn/2020/01-14/1001001.html</loc><lastmod>2020-01-14</lastmod></url>"
+              b"<url><loc>https://www.henan.gov.cn/ywdt/index.html</loc></url></urlset>")
+    out = list(spider.parse_sitemap(response("https://www.henan.gov.cn/sitemap-2020.xml", urlset, "application/xml")))
+    assert [(r.url, r.callback) for r in out] == [("https://www.henan.gov.cn/2020/01-14/1001001.html",
+                                                   spider.parse_article)]
+    assert list(spider.parse_sitemap(response("https://www.henan.gov.cn/s.xml", b"<not xml", "application/xml"))) == []
+
+
+def test_atom_feeds_yield_articles_with_their_dates_as_hints():
+    source = default_registry()["media-chinadaily"]
+    spider = offline_spider(source)
+    atom = (b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+            b'<title>t</title><link href="https://www.chinadaily.com.cn/a/202001/14/WS5e1d2f3aa310128217271234.html"/>'
+            b"<updated>2020-01-14T09:30:00+08:00</updated></entry></feed>")
+    (request,) = spider.parse_feed(response(source.feeds[0], atom, "application/atom+xml"))
+    assert request.cb_kwargs["hints"] == {"published": "2020-01-14T01:30:00Z"}
