@@ -38,6 +38,7 @@ TARGET_OVERHEAD = 0.20
 
 def timed_child(args: list[str], env: dict[str, str], log_path: Path) -> tuple[float, float, int]:
     """Run a child to the end; (wall seconds, peak RSS MB, exit status)."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with open(log_path, "wb") as log:
         child = subprocess.Popen(args, cwd=harness.REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
