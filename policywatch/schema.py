@@ -96,6 +96,15 @@ def decode_raw(payload: bytes) -> RawArticle:
     return raw_from_dict(data)
 
 
+def _require_valid_unicode(name: str, value: str) -> None:
+    # JSON may spell lone surrogates ("\\ud800"); they decode but cannot be re-encoded,
+    # so they would fail later in the classifier or the store.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SchemaError(f"field {name!r} contains invalid Unicode (a lone surrogate)") from None
+
+
 def raw_from_dict(data: Any) -> RawArticle:
     if not isinstance(data, dict):
         raise SchemaError("payload is not a JSON object")
@@ -109,9 +118,11 @@ def raw_from_dict(data: Any) -> RawArticle:
     for name in _RAW_REQUIRED_STR:
         if not isinstance(data.get(name), str) or not data[name]:
             raise SchemaError(f"field {name!r} must be a non-empty string")
+        _require_valid_unicode(name, data[name])
     for name in _RAW_OPTIONAL_STR:
         if data.get(name) is not None and not isinstance(data[name], str):
             raise SchemaError(f"field {name!r} must be a string or null")
+        _require_valid_unicode(name, data.get(name) or "")
     if data["source_kind"] not in SOURCE_KINDS:
         raise SchemaError(f"source_kind {data['source_kind']!r} is not one of {SOURCE_KINDS}")
     attachments = data.get("attachments") or []

@@ -93,3 +93,9 @@ def test_utc_iso_refuses_naive_datetimes():
 def test_content_hash_ignores_whitespace_changes_only():
     assert content_hash("标题", "正文 内容") == content_hash(" 标题 ", "正文\n内容")
     assert content_hash("标题", "正文内容") != content_hash("标题", "正文内容。")
+
+
+def test_decode_raw_refuses_lone_surrogates_instead_of_failing_later():
+    payload = encode_raw(make_article()).replace("加快".encode(), b"\\ud800")
+    with pytest.raises(SchemaError, match="'text' contains invalid Unicode"):
+        decode_raw(payload)
