@@ -149,10 +149,11 @@ start_es() {
   say "starting Elasticsearch $ES_VERSION on 127.0.0.1:$ES_PORT, heap $HEAP"
   # Disk watermarks off: a nearly full dev disk must not turn indices read-only mid-test.
   # Wildcard deletes allowed: each test removes its own "<prefix>-*" indices.
+  # The transport port is a range, so a second instance (fault drills) never collides.
   nohup "${run_as[@]}" env ES_JAVA_HOME="$JAVA_HOME_17" ES_PATH_CONF="$conf" ES_TMPDIR="$RUN/es-tmp" \
       ES_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP" \
       "$home/bin/elasticsearch" -Ediscovery.type=single-node -Enetwork.host=127.0.0.1 \
-      -Ehttp.port="$ES_PORT" -Etransport.port=$((ES_PORT + 100)) -Epath.data="$RUN/es-data" \
+      -Ehttp.port="$ES_PORT" -Etransport.port=$((ES_PORT + 100))-$((ES_PORT + 199)) -Epath.data="$RUN/es-data" \
       -Epath.logs="$RUN/es-logs" -Expack.security.enabled=false -Expack.ml.enabled=false \
       -Ecluster.routing.allocation.disk.threshold_enabled=false -Eaction.destructive_requires_name=false \
       > "$RUN/es-logs/stdout.log" 2>&1 &
