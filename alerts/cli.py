@@ -16,6 +16,7 @@ from pathlib import Path
 
 import settings
 from alerts.delivery import DeliveryConfig, Deliverer
+from consumers.cli import add_max_idle_polls_argument
 from alerts.digest import Window
 from alerts.subscriptions import (DIGEST_LANGUAGES, GROUPINGS, SubscriptionError, load_yaml, parse_subscription)
 from policywatch import runtime
@@ -200,7 +201,8 @@ def _cmd_matcher(args: argparse.Namespace) -> int:
                                   check_interval_s=settings.ALERTS_SYNC_INTERVAL_S)
     stop = threading.Event()
     install_stop_signals(stop)
-    run_consumer([settings.KAFKA_TOPIC_CLASSIFIED], settings.KAFKA_MATCHER_GROUP, handler, stop_event=stop)
+    run_consumer([settings.KAFKA_TOPIC_CLASSIFIED], settings.KAFKA_MATCHER_GROUP, handler, stop_event=stop,
+                 max_idle_polls=args.max_idle_polls)
     return 0
 
 
@@ -273,7 +275,8 @@ def register(commands) -> None:
     web.add_argument("--host", default=settings.ALERTS_WEB_HOST, help="interface (default ALERTS_WEB_HOST)")
     web.add_argument("--port", type=int, default=settings.ALERTS_WEB_PORT, help="port (default ALERTS_WEB_PORT)")
     web.set_defaults(handler=_cmd_web)
-    commands.add_parser("matcher", help="match classified articles to subscriptions (Kafka consumer)",
-                        description=f"Consume {settings.KAFKA_TOPIC_CLASSIFIED} as group "
-                                    f"{settings.KAFKA_MATCHER_GROUP} and store matches.").set_defaults(
-        handler=_cmd_matcher)
+    matcher = commands.add_parser("matcher", help="match classified articles to subscriptions (Kafka consumer)",
+                                  description=f"Consume {settings.KAFKA_TOPIC_CLASSIFIED} as group "
+                                              f"{settings.KAFKA_MATCHER_GROUP} and store matches.")
+    add_max_idle_polls_argument(matcher)
+    matcher.set_defaults(handler=_cmd_matcher)

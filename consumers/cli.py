@@ -20,6 +20,13 @@ HOUSEKEEPING_INTERVAL_S = 3600.0
 RECLASSIFY_CHECKPOINT = "reclassify-checkpoint.json"
 
 
+def add_max_idle_polls_argument(parser) -> None:
+    """``--max-idle-polls N`` for commands that run a consumer loop (drain, then exit)."""
+    parser.add_argument("--max-idle-polls", type=int, default=None, metavar="N",
+                        help="stop after N empty polls in a row (drain the topic, then exit); default: run "
+                             "until stopped")
+
+
 def register(commands) -> None:
     """Add this part's subcommands to the ``policywatch`` parser."""
     consume = commands.add_parser(
@@ -31,9 +38,7 @@ def register(commands) -> None:
                     "CONSUMER_MAX_RETRIES times with backoff; then the command exits with status 75 having "
                     "committed nothing of the batch (restart it to resume). SIGTERM/SIGINT stop it cleanly. "
                     "Serves Prometheus metrics on METRICS_PORT and rolls over / expires indices hourly.")
-    consume.add_argument("--max-idle-polls", type=int, default=None, metavar="N",
-                         help="stop after N empty polls in a row (drain the topic, then exit); default: run "
-                              "until stopped")
+    add_max_idle_polls_argument(consume)
     consume.set_defaults(handler=_cmd_consume)
 
     bootstrap = commands.add_parser(

@@ -9,8 +9,9 @@ cd "$REPO"
 source deploy/local/setup.sh
 
 started_here=()
+status=$(bash deploy/local/servers.sh status)
 for server in kafka elasticsearch; do
-  if ! bash deploy/local/servers.sh status | grep -q "^$server: running"; then started_here+=("$server"); fi
+  grep -q "^$server: running" <<<"$status" || started_here+=("$server")
 done
 stop_started() { for server in "${started_here[@]}"; do bash deploy/local/servers.sh stop "$server" || true; done; }
 trap stop_started EXIT

@@ -153,14 +153,21 @@ FAST_CRAWL_ENV = {"AUTOTHROTTLE_ENABLED": "false", "DOWNLOAD_DELAY": "0", "AUTOT
                   "AUTOTHROTTLE_MAX_DELAY": "2", "DOWNLOAD_TIMEOUT": "10", "RETRY_TIMES": "2"}
 
 
+def run_policywatch(registry_dir: Path, data_dir: Path, env: dict[str, str], *args: str,
+                    timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`policywatch ARGS` in a child process against the sources in ``registry_dir``,
+    with its embedded database and crawl state under ``data_dir``; ``env`` adds e.g.
+    KAFKA_BOOTSTRAP_SERVERS. The parent's policywatch variables are not inherited."""
+    child_env = {k: v for k, v in os.environ.items()
+                 if not k.startswith(("KAFKA_", "ELASTICSEARCH_", "CRAWL_", "EMBEDDED_", "SMTP_", "ALERTS_"))}
+    child_env.update(FAST_CRAWL_ENV, CRAWL_SOURCES_DIR=str(registry_dir), POLICYWATCH_DATA_DIR=str(data_dir),
+                     EMBEDDED_DB_PATH=str(data_dir / "policywatch.sqlite3"), **env)
+    return subprocess.run([sys.executable, "-m", "policywatch", *args], cwd=REPO_ROOT, env=child_env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
 def run_crawl(registry_dir: Path, data_dir: Path, env: dict[str, str], *args: str,
               timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """`policywatch crawl ARGS` in a child process (Twisted's reactor starts once per
-    process) against the sources in ``registry_dir``, with its embedded database and
-    crawl state under ``data_dir``; ``env`` adds e.g. KAFKA_BOOTSTRAP_SERVERS."""
-    child_env = {k: v for k, v in os.environ.items()
-                 if not k.startswith(("KAFKA_", "ELASTICSEARCH_", "CRAWL_", "EMBEDDED_"))}
-    child_env.update(FAST_CRAWL_ENV, CRAWL_SOURCES_DIR=str(registry_dir), POLICYWATCH_DATA_DIR=str(data_dir),
-                     EMBEDDED_DB_PATH=str(data_dir / "policywatch.sqlite3"), **env)
-    return subprocess.run([sys.executable, "-m", "policywatch", "crawl", *args], cwd=REPO_ROOT, env=child_env,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    process); see ``run_policywatch``."""
+    return run_policywatch(registry_dir, data_dir, env, "crawl", *args, timeout=timeout)
