@@ -81,6 +81,7 @@ def run_raw_bulk(es, source_prefix: str, prefix: str, batch: int) -> tuple[float
     """Articles per second of plain bulk requests carrying the pipeline's documents."""
     from elasticsearch.helpers import scan
 
+    es.indices.refresh(index=f"{source_prefix}-articles")
     docs = [hit["_source"] for hit in scan(es, index=f"{source_prefix}-articles", size=1000)]
     store = ElasticsearchArticleStore(es, prefix)
     store.ensure_ready()
