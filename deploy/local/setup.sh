@@ -15,8 +15,11 @@ ensure_venv() {
   [ -x "$venv/bin/python" ] || { _setup_say "creating $venv"; python3 -m venv "$venv"; }
   if [ ! -f "$marker" ] || [ "$REPO/pyproject.toml" -nt "$marker" ]; then
     _setup_say "installing policywatch and its packages into .venv (cached by pip)"
-    "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null
-    "$venv/bin/python" -m pip install -q -e "$REPO[test]"
+    # pip's output goes to a log, shown only when something fails.
+    if ! { "$venv/bin/python" -m pip install -q --upgrade pip \
+           && "$venv/bin/python" -m pip install -q -e "$REPO[test]"; } > "$venv/pip.log" 2>&1; then
+      cat "$venv/pip.log" >&2; _setup_say "installing packages failed (log: $venv/pip.log)"; exit 1
+    fi
     touch "$marker"
   fi
 }
