@@ -11,7 +11,7 @@ The site (bench/corpus.py write_site) is generated into a temporary folder and s
 on 127.0.0.1 by tests/support/fixture_site.py (a threaded http.server in this process,
 so the server shares the 2 cores with the crawler, equally for both spiders). Each
 crawler runs as a child process; its wall time includes interpreter and Scrapy start
-(both pay it). Peak RSS of each child is printed too. Target: overhead <= 20 %.
+(both pay it). Peak RSS of each child is printed too (bench/peak_rss.py). Target: overhead <= 20 %.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -37,25 +36,16 @@ TARGET_OVERHEAD = 0.20
 
 
 def timed_child(args: list[str], env: dict[str, str], log_path: Path) -> tuple[float, float, int]:
-    """Run a child to the end; (wall seconds, peak RSS MB, exit status)."""
+    """Run a child to the end under bench/peak_rss.py; (wall seconds, peak RSS MB, exit status)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with open(log_path, "wb") as log:
-        child = subprocess.Popen(args, cwd=harness.REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    memory = harness.PeakMemory(child)
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            memory.sample()
-            time.sleep(0.2)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    child.wait()
-    done.set()
-    sampler.join()
-    return time.perf_counter() - started, memory.peak_mb, child.returncode
+        status = subprocess.call([sys.executable, str(Path(__file__).with_name("peak_rss.py")), *args],
+                                 cwd=harness.REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    seconds = time.perf_counter() - started
+    lines = log_path.read_text(errors="replace").strip().splitlines()
+    peak_kb = int(lines[-1].split("=")[1]) if lines and lines[-1].startswith("peak_rss_kb=") else 0
+    return seconds, peak_kb / 1024, status
 
 
 def crawl_policywatch(site_url: str, pages: int, kafka: str, workdir: Path, log_path: Path) -> dict:
@@ -87,7 +77,7 @@ def crawl_plain(site_url: str, pages: int, log_path: Path) -> dict:
     seconds, peak, status = timed_child([sys.executable, str(Path(__file__).with_name("plain_spider.py")),
                                          f"{site_url}/list/index.html"], env, log_path)
     output = log_path.read_text(errors="replace")
-    result = json.loads(output.strip().splitlines()[-1]) if status == 0 else {}
+    result = json.loads(output.strip().splitlines()[-2]) if status == 0 else {}
     if result.get("items") != pages:
         raise SystemExit(f"the plain spider exited {status} with {result.get('items')} of {pages} items:\n"
                          f"{output[-2000:]}")

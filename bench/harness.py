@@ -3,14 +3,13 @@
 Runs policywatch's own commands as child processes with their settings in the
 environment (exactly how they are deployed), creates and removes uniquely named topics
 and indices, reads committed and end offsets, and measures peak memory of a child
-(VmHWM from /proc, falling back to getrusage(RUSAGE_CHILDREN)).
+(VmHWM from /proc of a live child; bench/peak_rss.py for one that exits).
 """
 
 from __future__ import annotations
 
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -191,9 +190,8 @@ def peak_rss_mb(pid: int) -> float | None:
 
 
 class PeakMemory:
-    """Peak RSS of one child process: VmHWM sampled while it runs (exact for the
-    process itself), checked against getrusage(RUSAGE_CHILDREN).ru_maxrss afterwards
-    (the largest child reaped so far)."""
+    """Peak RSS of a running child: VmHWM is a high-water mark, so the last sample
+    taken while it still runs is its peak so far."""
 
     def __init__(self, process: subprocess.Popen) -> None:
         self.process = process
@@ -203,9 +201,6 @@ class PeakMemory:
         value = peak_rss_mb(self.process.pid)
         if value:
             self.peak_mb = max(self.peak_mb, value)
-
-    def children_max_mb(self) -> float:
-        return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def conditions() -> str:

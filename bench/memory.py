@@ -4,9 +4,8 @@ the crawler, the consumer and the digest run.
     .venv/bin/python bench/memory.py            # full run
     .venv/bin/python bench/memory.py --quick    # CI smoke run
 
-Each runs as a child process, as deployed; its peak RSS is VmHWM from /proc sampled
-every 0.2 s while it runs, cross-checked against getrusage(RUSAGE_CHILDREN).ru_maxrss
-(the largest child reaped so far). Workloads (full run):
+Each runs as a child process, as deployed, under bench/peak_rss.py, which reports the
+exact peak: getrusage(RUSAGE_CHILDREN).ru_maxrss of a wrapper whose only child it is. Workloads (full run):
 
 * crawler: `policywatch crawl` of a 5,000-page local site, real Kafka publisher
   (bench/crawl_throughput.py);
@@ -20,7 +19,6 @@ Target: each <= 300 MB. Shared servers, unique names, cleaned up.
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import tempfile
 import uuid
@@ -91,7 +89,7 @@ def digest_peak(es_url: str, es, subscriptions: int, articles: int, workdir: Pat
     if status != 0:
         raise SystemExit(f"the digest run exited {status}:\n" + "\n".join(output[-20:]))
     sent = len(list((workdir / "outbox").glob("*.eml")))
-    return seconds, peak, f"{len(matches)} matches, {sent} digests written ({output[-1]})"
+    return seconds, peak, f"{len(matches)} matches, {sent} digests written ({output[-2]})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,11 +117,9 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(("digest", f"digest run, {subs} subscriptions, {detail}", seconds, peak))
     finally:
         es.close()
-    children_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     for kind, workload, seconds, peak in rows:
         print(f"{kind:<9} peak RSS {peak:6.0f} MB ({'ok' if peak <= TARGET_MB else 'OVER'} <= {TARGET_MB} MB) "
               f"in {seconds:5.1f} s: {workload}")
-    print(f"largest child by getrusage(RUSAGE_CHILDREN): {children_max:.0f} MB")
     return 0
 
 
