@@ -95,15 +95,19 @@ class Anchors:
         self.starts = sorted(h.start for group in ANCHOR_GROUPS for h in signals.get(group, (0.0, []))[1])
         self.window = window
 
-    def near(self, hit: Hit) -> bool:
+    def near(self, hit: Hit, window: int | None = None) -> bool:
+        """Whether ``hit`` starts within ``window`` characters (default: the anchors'
+        window) of a blockchain mention."""
         starts, position = self.starts, hit[0]
+        window = self.window if window is None else window
         i = bisect.bisect_left(starts, position)
-        if i < len(starts) and starts[i] - position <= self.window:
+        if i < len(starts) and starts[i] - position <= window:
             return True
-        return i > 0 and position - starts[i - 1] <= self.window
+        return i > 0 and position - starts[i - 1] <= window
 
 
 _ENDINGS = re.compile(r"(?:ies|ing|ed|es|s|y)$")
+_GLOSS = re.compile(r"\s*[(（“\"]\s*")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -123,13 +127,17 @@ def weighted(hits: list[Hit], anchors: Anchors | None = None,
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
+    last_end: dict[str, int] = {}
     for hit in hits:
         if anchors is None or anchors.near(hit):
             label = hit.term.labels[0]
             evidence[label].append(hit)
             if folded is not None:
                 key = (label, lemma(folded[hit.start:hit.end]))
-                if key in seen:
+                # "Internet of Things (IoT)": a name and its abbreviation are one mention
+                glossed = _GLOSS.fullmatch(folded, last_end.get(label, -9), hit.start) is not None
+                last_end[label] = hit.end
+                if key in seen or glossed:
                     continue
                 seen.add(key)
             scores[label] += hit.term.weight
@@ -255,7 +263,11 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
         for kind, out in (("application", applications), ("theme", themes)):
             kind_hits = [h for h in content if h.term.kind == kind]
             if kind == "application":
+                # applied to, not merely named: a generic word counts only right next to
+                # a blockchain mention or as an item of an enumeration of applications
                 kind_hits = listed(lex, kind_hits, folded)
+                close = lex.generic_near_en if wide else lex.generic_near_zh
+                kind_hits = [h for h in kind_hits if h.term.weight >= lex.generic_below or anchors.near(h, close)]
             for label, (weight, label_hits) in sorted(weighted(kind_hits, anchors, folded).items()):
                 if weight >= lex.label_min.get(label, 1.0):
                     out.append(label)

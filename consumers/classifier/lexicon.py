@@ -59,6 +59,9 @@ class Lexicon:
     list_weight: float
     list_max_gap: int
     list_gap: re.Pattern[str]
+    generic_below: float
+    generic_near_zh: int
+    generic_near_en: int
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -232,6 +235,9 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     list_max_gap = _number(paths["applications"], "named_in_list", "max_gap", listing.get("max_gap"))
     separators = _phrases(paths["applications"], "named_in_list", "separators", listing.get("separators"))
     list_gap = re.compile(r"(?:\s|" + "|".join(re.escape(fold(p)) for p in separators) + ")*")
+    applied = _mapping(paths["applications"], "applied_to", "applied_to",
+                       _read(paths["applications"]).get("applied_to"))
+    generic = [_number(paths["applications"], "applied_to", key, applied.get(key)) for key in ("generic_below", "zh", "en")]
     relevance = _load_relevance(builder, paths["relevance"])
     doc_default, doc_min = _load_doc_types(builder, paths["doc_types"])
     digest = hashlib.sha256()
@@ -240,4 +246,4 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     return Lexicon(*builder.build(), f"{LEXICON_VERSION}+{digest.hexdigest()[:12]}",
                    suffix_re, prefix_re, local, relevance, doc_default, doc_min, minimum,
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
-                   list_weight, int(list_max_gap), list_gap)
+                   list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]))
