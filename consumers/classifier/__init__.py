@@ -38,10 +38,10 @@ def classify(title: str, text: str, lang: str | None = None, url: str | None = N
     try:
         title_s, text_s = clean(title, 2_000), clean(text)
         if not (title_s.strip() or text_s.strip()):
-            return empty_labels(_LEXICON.doc_default)
+            return empty_labels(_LEXICON.doc_rules.default)
         labels = engine.classify_text(_LEXICON, title_s, text_s)
         labels["classifier_version"] = CLASSIFIER_VERSION
         return labels
     except Exception:  # a bug must not stop the consumer loop; the article stays unlabelled
         log.exception("classifier failed on an article", extra={"url": url if isinstance(url, str) else None})
-        return empty_labels(_LEXICON.doc_default)
+        return empty_labels(_LEXICON.doc_rules.default)

@@ -12,8 +12,9 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import replace
-from typing import NamedTuple
 
+from consumers.classifier.doctype import doc_type
+from consumers.classifier.hits import Hit, new_hit, outermost, scan
 from consumers.classifier.lexicon import Lexicon, Term
 from consumers.classifier.normalise import lower_same_length
 
@@ -25,37 +26,6 @@ NEAR_GROUPS = ("policy", "regulation")
 # English needs about three times the characters of Chinese for the same words.
 WINDOW_ZH = 100
 WINDOW_EN = 300
-
-
-class Hit(NamedTuple):
-    """A lexicon phrase found in the text (a tuple: articles have hundreds of them)."""
-
-    start: int
-    end: int
-    term: Term
-
-
-_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_new_hit = tuple.__new__  # Hit(...) goes through a Python-level __new__; this does not
-
-
-def scan(lex: Lexicon, folded: str) -> dict[str, list[Hit]]:
-    """Every lexicon phrase in ``folded``, grouped by kind of term; ASCII phrases only as
-    whole words (a plural ``s`` may follow)."""
-    hits: dict[str, list[Hit]] = defaultdict(list)
-    size = len(folded)
-    payloads = lex.payloads
-    for index, start, end in lex.automaton.find_matches_as_indexes(folded, overlapping=True):
-        terms = payloads[index]
-        if terms[0].word:
-            if start > 0 and folded[start - 1] in _WORD_CHARS:
-                continue
-            if end < size and folded[end] in _WORD_CHARS:
-                if not (folded[end] == "s" and (end + 1 == size or folded[end + 1] not in _WORD_CHARS)):
-                    continue
-        for term in terms:
-            hits[term.kind].append(_new_hit(Hit, (start, end, term)))
-    return hits
 
 
 def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
@@ -144,20 +114,6 @@ def weighted(hits: list[Hit], anchors: Anchors | None = None,
     return {label: (scores[label], evidence[label]) for label in scores}
 
 
-def outermost(hits: list[Hit]) -> list[Hit]:
-    """``hits`` without those inside a longer one (工业 inside 工业和信息化厅, supply
-    chain inside supply chain finance): the longer phrase says what is meant."""
-    kept: list[Hit] = []
-    reach = -1
-    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
-        if hit.end > reach:
-            kept.append(hit)
-            reach = hit.end
-        elif hit.start == kept[-1].start and hit.end == kept[-1].end:
-            kept.append(hit)  # the same phrase under another label
-    return kept
-
-
 def listed(lex: Lexicon, hits: list[Hit], folded: str) -> list[Hit]:
     """``hits`` (application hits, outermost) with those in an enumeration of
     applications raised to the list weight (see named_in_list in applications.yaml)."""
@@ -170,7 +126,7 @@ def listed(lex: Lexicon, hits: list[Hit], folded: str) -> list[Hit]:
                 and left.term.weight > 0 and right.term.weight > 0
                 and lex.list_gap.fullmatch(folded, left.end, right.start)):
             boost.update((i - 1, i))
-    return [_new_hit(Hit, (h.start, h.end, _raised(h.term, lex.list_weight))) if i in boost else h
+    return [new_hit(Hit, (h.start, h.end, _raised(h.term, lex.list_weight))) if i in boost else h
             for i, h in enumerate(ordered)]
 
 
@@ -203,22 +159,6 @@ def expand_products(values: dict[str, float], names: list[str]) -> None:
         if "*" in name:
             left, right = name.split("*", 1)
             values[name] = values.get(left, 0.0) * values.get(right, 0.0)
-
-
-def doc_type(lex: Lexicon, hits: list[Hit], title_end: int) -> tuple[str, list[Hit]]:
-    scores: dict[str, float] = defaultdict(float)
-    evidence: dict[str, list[Hit]] = defaultdict(list)
-    for hit in hits:
-        if hit.term.title_only and hit.start >= title_end:
-            continue
-        label = hit.term.labels[0]
-        scores[label] += hit.term.weight
-        evidence[label].append(hit)
-    if scores:
-        best = max(scores, key=lambda label: scores[label])
-        if scores[best] >= lex.doc_min_score:
-            return best, evidence[best]
-    return lex.doc_default, []
 
 
 def phrases(text: str, hits: list[Hit]) -> list[str]:
@@ -288,7 +228,8 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
             evidence.append({"field": "themes", "value": "application_scenarios", "phrases": named})
         key_hits = [h for group in ("blockchain", "crypto", "cbdc", "policy") for h in signals.get(group, (0, []))[1]]
         evidence.insert(0, {"field": "relevant", "value": "true", "phrases": phrases(body, key_hits)})
-    kind_of_doc, doc_hits = doc_type(lex, hits["doctype"], title_end)
+    lead_end = title_end + 1 + (lex.doc_rules.lead_en if wide else lex.doc_rules.lead_zh)
+    kind_of_doc, doc_hits = doc_type(lex, hits, folded, title_end, lead_end)
     if doc_hits:
         evidence.append({"field": "doc_type", "value": kind_of_doc, "phrases": phrases(body, doc_hits)})
     return {

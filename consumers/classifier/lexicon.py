@@ -33,7 +33,8 @@ class LexiconError(ValueError):
 class Term:
     """One phrase of one lexicon: what it signals when found in a text."""
 
-    kind: str          # "place", "national", "theme", "application", "signal", "doctype"
+    kind: str          # "place", "national", "theme", "application", "signal", "doctype",
+                       # "first_person", "issue_verb", "doc_noun"
     labels: tuple[str, ...]  # regions / theme / application / signal group / doc type
     weight: float
     word: bool         # ASCII phrase: must stand as a whole word
@@ -49,8 +50,7 @@ class Lexicon:
     org_prefix: re.Pattern[str]
     local_prefix_chars: frozenset[str]
     relevance: dict[str, Any]
-    doc_default: str
-    doc_min_score: float
+    doc_rules: DocRules
     label_min: dict[str, float]
     scenario_min_applications: int
     scenario_exempt: frozenset[str]
@@ -188,12 +188,30 @@ def _load_relevance(builder: _Builder, path: Path) -> dict[str, Any]:
             "coefficients": {k: float(v) for k, v in coefs.items()}, "groups": tuple(groups)}
 
 
-def _load_doc_types(builder: _Builder, path: Path) -> tuple[str, float]:
+@dataclass(frozen=True)
+class DocRules:
+    """How doc_types.yaml decides a document type (see consumers.classifier.doctype)."""
+
+    default: str
+    min_score: float
+    priority: tuple[str, ...]
+    title_weight: float
+    lead_weight: float
+    lead_zh: int
+    lead_en: int
+    max_gap: int
+    clause_break: re.Pattern[str]
+
+
+def _load_doc_types(builder: _Builder, path: Path) -> DocRules:
     data = _read(path)
     default = data.get("default")
     if default not in DOC_TYPES:
         raise _err(path, "default", "default", f"must be one of {DOC_TYPES}")
     min_score = _number(path, "min_score", "min_score", data.get("min_score", 1))
+    priority = _phrases(path, "priority", "priority", data.get("priority"))
+    if sorted(priority) != sorted(DOC_TYPES):
+        raise _err(path, "priority", "priority", f"must list each of {DOC_TYPES} once")
     for label, spec in _mapping(path, "doc_types", "doc_types", data.get("doc_types")).items():
         if label not in DOC_TYPES:
             raise _err(path, str(label), "doc_types", f"unknown doc_type; use one of {DOC_TYPES}")
@@ -203,7 +221,23 @@ def _load_doc_types(builder: _Builder, path: Path) -> tuple[str, float]:
                 weight = _number(path, label, f"{where}.{weight_key}", weight_key)
                 for phrase in _phrases(path, label, f"{where}.{weight_key}", phrases):
                     builder.add(phrase, Term("doctype", (label,), weight, False, where == "title"))
-    return default, min_score
+    for phrase in _phrases(path, "first_person", "first_person", data.get("first_person")):
+        builder.add(phrase, Term("first_person", ("commentary",), 1.0, False))
+    spec = _mapping(path, "announcement", "announcement", data.get("announcement"))
+    for phrase in _phrases(path, "announcement", "verbs", spec.get("verbs")):
+        builder.add(phrase, Term("issue_verb", ("policy_document",), 1.0, False))
+    for phrase in _phrases(path, "announcement", "documents", spec.get("documents")):
+        builder.add(phrase, Term("doc_noun", ("policy_document",), 1.0, False))
+    for phrase in _phrases(path, "announcement", "not_documents", spec.get("not_documents", [])):
+        builder.add(phrase, Term("doc_noun", ("policy_document",), 0.0, False))
+    numbers = {key: _number(path, "announcement", key, spec.get(key))
+               for key in ("title_weight", "lead_weight", "lead_zh", "lead_en", "max_gap")}
+    breaks = spec.get("clause_breaks")  # not stripped: a newline or ". " is a break
+    if not isinstance(breaks, list) or not all(isinstance(b, str) and b for b in breaks):
+        raise _err(path, "announcement", "clause_breaks", "must be a list of non-empty strings")
+    clause_break = re.compile("|".join(re.escape(fold(b)) for b in breaks))
+    return DocRules(default, min_score, tuple(priority), numbers["title_weight"], numbers["lead_weight"],
+                    int(numbers["lead_zh"]), int(numbers["lead_en"]), int(numbers["max_gap"]), clause_break)
 
 
 def load(directory: Path = LEXICON_DIR) -> Lexicon:
@@ -239,11 +273,11 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                        _read(paths["applications"]).get("applied_to"))
     generic = [_number(paths["applications"], "applied_to", key, applied.get(key)) for key in ("generic_below", "zh", "en")]
     relevance = _load_relevance(builder, paths["relevance"])
-    doc_default, doc_min = _load_doc_types(builder, paths["doc_types"])
+    doc_rules = _load_doc_types(builder, paths["doc_types"])
     digest = hashlib.sha256()
     for path in sorted(directory.glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return Lexicon(*builder.build(), f"{LEXICON_VERSION}+{digest.hexdigest()[:12]}",
-                   suffix_re, prefix_re, local, relevance, doc_default, doc_min, minimum,
+                   suffix_re, prefix_re, local, relevance, doc_rules, minimum,
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
                    list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]))

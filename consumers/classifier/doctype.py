@@ -1,0 +1,76 @@
+"""The document type of an article (taxonomy.md "doc_type"), decided in a fixed order.
+
+1. A company speaking of itself (``first_person``: 我司, 喜报, our company) in the title
+   or the lead: ``commentary``, whatever else it reports (a promotional piece).
+2. Every type scores its cues: title cues only in the title, text cues anywhere; each
+   distinct phrase counts once (a news story's ten "said" are one cue).
+3. An announcement (``announcement``: an issuing verb and a document noun in one clause,
+   印发《…方案》, unveils plan, 名单公布) adds to ``policy_document``: ``title_weight`` in
+   the title, ``lead_weight`` in the lead. News announcing a document is a policy document.
+4. The highest score wins if it reaches ``min_score``; ties go to the type listed first in
+   ``priority``. Otherwise the default (``news_report``).
+
+The cues and weights are data: lexicons/doc_types.yaml.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from consumers.classifier.hits import Hit, outermost
+
+if TYPE_CHECKING:
+    from consumers.classifier.lexicon import Lexicon
+
+
+def _announcements(lex: Lexicon, verbs: list[Hit], nouns: list[Hit], folded: str, end: int) -> list[Hit]:
+    """Verb and document-noun pairs that start before ``end``, in one clause, at most
+    ``announcement.max_gap`` characters apart (either order: 印发《…》, 《…》印发)."""
+    rules = lex.doc_rules
+    found: list[Hit] = []
+    nouns = [n for n in outermost(nouns) if n.term.weight > 0 and n.start < end]
+    for verb in verbs:
+        if verb.start >= end:
+            continue
+        for noun in nouns:
+            left, right = (verb, noun) if verb.end <= noun.start else (noun, verb)
+            if left.end > right.start or right.start - left.end > rules.max_gap:
+                continue
+            if rules.clause_break.search(folded, left.end, right.start) is None:
+                found += (verb, noun)
+                break
+    return found
+
+
+def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: int,
+             lead_end: int) -> tuple[str, list[Hit]]:
+    """The doc type and the hits behind it (empty for the default)."""
+    rules = lex.doc_rules
+    selfish = [h for h in hits.get("first_person", ()) if h.start < lead_end]
+    if selfish:
+        return "commentary", selfish
+    scores: dict[str, float] = defaultdict(float)
+    evidence: dict[str, list[Hit]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    for hit in hits.get("doctype", ()):
+        if hit.term.title_only and hit.start >= title_end:
+            continue
+        label = hit.term.labels[0]
+        evidence[label].append(hit)
+        key = (label, folded[hit.start:hit.end])
+        if key not in seen:
+            seen.add(key)
+            scores[label] += hit.term.weight
+    verbs, nouns = hits.get("issue_verb", []), hits.get("doc_noun", [])
+    if verbs and nouns:
+        in_title = _announcements(lex, verbs, nouns, folded, title_end)
+        in_lead = [] if in_title else _announcements(lex, [v for v in verbs if v.start >= title_end], nouns, folded, lead_end)
+        if in_title or in_lead:
+            scores["policy_document"] += rules.title_weight if in_title else rules.lead_weight
+            evidence["policy_document"] += in_title or in_lead
+    if scores:
+        best = max(scores, key=lambda label: (scores[label], -rules.priority.index(label)))
+        if scores[best] >= rules.min_score:
+            return best, evidence[best]
+    return rules.default, []

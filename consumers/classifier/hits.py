@@ -1,0 +1,54 @@
+"""Hits: lexicon phrases found in a folded text, by one pass of the compiled automaton."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from consumers.classifier.lexicon import Lexicon, Term
+
+
+class Hit(NamedTuple):
+    """A lexicon phrase found in the text (a tuple: articles have hundreds of them)."""
+
+    start: int
+    end: int
+    term: Term
+
+
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+new_hit = tuple.__new__  # Hit(...) goes through a Python-level __new__; this does not
+
+
+def scan(lex: Lexicon, folded: str) -> dict[str, list[Hit]]:
+    """Every lexicon phrase in ``folded``, grouped by kind of term; ASCII phrases only as
+    whole words (a plural ``s`` may follow)."""
+    hits: dict[str, list[Hit]] = defaultdict(list)
+    size = len(folded)
+    payloads = lex.payloads
+    for index, start, end in lex.automaton.find_matches_as_indexes(folded, overlapping=True):
+        terms = payloads[index]
+        if terms[0].word:
+            if start > 0 and folded[start - 1] in _WORD_CHARS:
+                continue
+            if end < size and folded[end] in _WORD_CHARS:
+                if not (folded[end] == "s" and (end + 1 == size or folded[end + 1] not in _WORD_CHARS)):
+                    continue
+        for term in terms:
+            hits[term.kind].append(new_hit(Hit, (start, end, term)))
+    return hits
+
+
+def outermost(hits: list[Hit]) -> list[Hit]:
+    """``hits`` without those inside a longer one (工业 inside 工业和信息化厅, supply
+    chain inside supply chain finance): the longer phrase says what is meant."""
+    kept: list[Hit] = []
+    reach = -1
+    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if hit.end > reach:
+            kept.append(hit)
+            reach = hit.end
+        elif hit.start == kept[-1].start and hit.end == kept[-1].end:
+            kept.append(hit)  # the same phrase under another label
+    return kept
