@@ -5,8 +5,8 @@ drill that takes a server down gets its own instance, started with the project's
 script (deploy/local/servers.sh) in a private run directory on ports of its own:
 
 * Kafka on DRILL_KAFKA_PORT (its KRaft controller on the next port);
-* Elasticsearch on DRILL_ES_PORT (its transport port is DRILL_ES_PORT + 100; 39300,
-  the shared server's transport port, is avoided on purpose).
+* Elasticsearch on DRILL_ES_PORT (servers.sh gives it transport ports from
+  DRILL_ES_PORT + 100 up, clear of the shared server's 39300).
 
 Stopping is done here, by process id: ``servers.sh stop elasticsearch`` also runs
 ``pkill -u policywatch-es -f org.elasticsearch``, which would take the SHARED
