@@ -12,6 +12,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import replace
+from typing import Callable
 
 from consumers.classifier.doctype import doc_type
 from consumers.classifier.hits import Hit, new_hit, outermost, scan
@@ -62,8 +63,16 @@ class Anchors:
     currency): labels of policy content count only near such a place."""
 
     def __init__(self, signals: dict[str, tuple[float, list[Hit]]], window: int) -> None:
-        self.starts = sorted(h.start for group in ANCHOR_GROUPS for h in signals.get(group, (0.0, []))[1])
+        anchors = [h for group in ANCHOR_GROUPS for h in signals.get(group, (0.0, []))[1]]
+        self.starts = sorted(h.start for h in anchors)
+        self.edges = frozenset(h.start for h in anchors) | frozenset(h.end for h in anchors)
         self.window = window
+
+    def joined(self, hit: Hit, folded: str) -> bool:
+        """Whether ``hit`` is joined to a blockchain mention by a plus: 区块链+政务,
+        能源+区块链, "blockchain + education" (the idiom that names an application)."""
+        return (_PLUS_AFTER.match(folded, hit.end) is not None and _PLUS_AFTER.match(folded, hit.end).end() in self.edges
+                or (m := _PLUS_BEFORE.search(folded, max(0, hit.start - 4), hit.start)) is not None and m.start() in self.edges)
 
     def near(self, hit: Hit, window: int | None = None) -> bool:
         """Whether ``hit`` starts within ``window`` characters (default: the anchors'
@@ -92,42 +101,65 @@ def lemma(phrase: str) -> str:
 def weighted(hits: list[Hit], anchors: Anchors | None = None,
              folded: str | None = None) -> dict[str, tuple[float, list[Hit]]]:
     """Sum of weights per label of ``hits`` (those near an anchor, if given), with the
-    hits. Given the ``folded`` text, each distinct phrase counts once: a label needs
-    varied evidence, not one word repeated."""
+    hits. Given the ``folded`` text, each distinct phrase counts once, at its heaviest
+    occurrence: a label needs varied evidence, not one word repeated."""
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
-    seen: set[tuple[str, str]] = set()
+    counted: dict[tuple[str, str], float] = {}
     last_end: dict[str, int] = {}
     for hit in hits:
         if anchors is None or anchors.near(hit):
-            label = hit.term.labels[0]
+            label, weight = hit.term.labels[0], hit.term.weight
             evidence[label].append(hit)
             if folded is not None:
                 key = (label, lemma(folded[hit.start:hit.end]))
                 # "Internet of Things (IoT)": a name and its abbreviation are one mention
                 glossed = _GLOSS.fullmatch(folded, last_end.get(label, -9), hit.start) is not None
                 last_end[label] = hit.end
-                if key in seen or glossed:
+                before = counted.get(key, 0.0)
+                if glossed or (key in counted and weight <= before):
                     continue
-                seen.add(key)
-            scores[label] += hit.term.weight
+                counted[key] = weight
+                weight -= before
+            scores[label] += weight
     return {label: (scores[label], evidence[label]) for label in scores}
 
 
-def listed(lex: Lexicon, hits: list[Hit], folded: str) -> list[Hit]:
+def listed(lex: Lexicon, hits: list[Hit], folded: str, applied: Callable[[Hit], bool]) -> list[Hit]:
     """``hits`` (application hits, outermost) with those in an enumeration of
-    applications raised to the list weight (see named_in_list in applications.yaml)."""
+    applications raised to the list weight (see named_in_list in applications.yaml),
+    when ``applied`` holds for an item of the enumeration (it is about blockchain)."""
     ordered = sorted(hits, key=lambda h: h.start)
-    boost: set[int] = set()
+    runs: list[list[int]] = []
     for i in range(1, len(ordered)):
         left, right = ordered[i - 1], ordered[i]
         gap = right.start - left.end
         if (left.term.labels != right.term.labels and 0 <= gap <= lex.list_max_gap
                 and left.term.weight > 0 and right.term.weight > 0
                 and lex.list_gap.fullmatch(folded, left.end, right.start)):
-            boost.update((i - 1, i))
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i - 1, i])
+    boost = {i for run in runs if any(applied(ordered[i]) for i in run) for i in run}
     return [new_hit(Hit, (h.start, h.end, _raised(h.term, lex.list_weight))) if i in boost else h
             for i, h in enumerate(ordered)]
+
+
+class Sentences:
+    """Which sentences of a text speak of blockchain."""
+
+    def __init__(self, folded: str, anchors: Anchors) -> None:
+        self.ends = [m.end() for m in _SENTENCE_END.finditer(folded)]
+        self.anchored = {bisect.bisect_right(self.ends, start) for start in anchors.starts}
+
+    def anchored_at(self, hit: Hit) -> bool:
+        return bisect.bisect_right(self.ends, hit[0]) in self.anchored
+
+
+_SENTENCE_END = re.compile(r"[。！？\n]|[.!?](?=\s)")
+_PLUS_AFTER = re.compile(r"\s*[+＋]\s*")
+_PLUS_BEFORE = re.compile(r"\s*[+＋]\s*$")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -203,11 +235,17 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
         for kind, out in (("application", applications), ("theme", themes)):
             kind_hits = [h for h in content if h.term.kind == kind]
             if kind == "application":
-                # applied to, not merely named: a generic word counts only right next to
-                # a blockchain mention or as an item of an enumeration of applications
-                kind_hits = listed(lex, kind_hits, folded)
+                # applied to, not merely named: an enumeration of applications counts
+                # in a sentence about blockchain, a generic word only right next to a
+                # blockchain mention in its sentence (区块链+金融, blockchain-based payments)
                 close = lex.generic_near_en if wide else lex.generic_near_zh
-                kind_hits = [h for h in kind_hits if h.term.weight >= lex.generic_below or anchors.near(h, close)]
+                sentences = Sentences(folded, anchors)
+                kind_hits = listed(lex, kind_hits, folded, sentences.anchored_at)
+                kind_hits = [h for h in kind_hits if h.term.weight >= lex.generic_below
+                             or (anchors.near(h, close) and sentences.anchored_at(h))]
+                kind_hits = [new_hit(Hit, (h.start, h.end, _raised(h.term, lex.generic_below)))
+                             if 0 < h.term.weight < lex.generic_below and anchors.joined(h, folded) else h
+                             for h in kind_hits]
             for label, (weight, label_hits) in sorted(weighted(kind_hits, anchors, folded).items()):
                 if weight >= lex.label_min.get(label, 1.0):
                     out.append(label)
