@@ -258,9 +258,11 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
             keep = lex.cbdc_keep
         # Scenarios named for a CBDC are still its application scenarios; crypto words are not.
         named = [a for a in applications if a not in lex.scenario_exempt and (keep is not lex.crypto_keep or a in keep)]
-        if keep is not None:
-            applications[:] = [a for a in applications if a in keep]
-            evidence = [e for e in evidence if e["field"] != "applications" or e["value"] in keep]
+        if keep is not None:  # the focus decides: crypto regulation is digital_assets, a CBDC finance
+            focus = signals["crypto" if keep is lex.crypto_keep else "cbdc"][1]
+            applications[:] = sorted(keep)
+            evidence = [e for e in evidence if e["field"] != "applications"]
+            evidence += [{"field": "applications", "value": a, "phrases": phrases(body, focus)} for a in applications]
         if "application_scenarios" not in themes and len(named) >= lex.scenario_min_applications:
             themes.append("application_scenarios")
             evidence.append({"field": "themes", "value": "application_scenarios", "phrases": named})
