@@ -4,11 +4,17 @@ The order is the guarantee: the crawl state is written only after ``publish`` re
 (Kafka acknowledged with acks=all, or the embedded pipeline stored it). When delivery
 fails the spider closes with reason ``delivery_failed`` and the article stays unseen,
 so the next run publishes it again.
+
+Delivery blocks until acknowledged, so it runs in a small thread pool
+(CRAWL_PUBLISH_CONCURRENCY workers) while the reactor goes on downloading; Scrapy
+awaits each item's delivery before counting it done.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 from scrapy.exceptions import DropItem
@@ -46,19 +52,25 @@ class PublishPipeline:
         self.crawler = crawler
         self.topic = crawler.settings.get("KAFKA_TOPIC_RAW")
         self._closing = False
+        self._workers = ThreadPoolExecutor(max_workers=crawler.settings.getint("CRAWL_PUBLISH_CONCURRENCY", 8),
+                                           thread_name_prefix="publish")
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
+    def close_spider(self) -> None:
+        self._workers.shutdown(wait=True)
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
         spider = self.crawler.spider
         stats = self.crawler.stats
         if self._closing:
             raise DropItem("crawl is closing after a delivery failure", log_level="DEBUG")
         try:
-            outcome = deliver(item, spider.services.state, spider.services.publisher, self.topic,
-                              datetime.now(timezone.utc))
+            outcome = await asyncio.get_running_loop().run_in_executor(
+                self._workers, deliver, item, spider.services.state, spider.services.publisher, self.topic,
+                datetime.now(timezone.utc))
         except DeliveryError as exc:
             stats.inc_value("pw/delivery_failed")
             log.error("article not delivered; closing the crawl", extra={

@@ -13,6 +13,7 @@ production). One behavioural test runs against both.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass
@@ -63,6 +64,8 @@ class SqliteCrawlState(CrawlState):
     def __init__(self, path: Path) -> None:
         from policywatch.store.sqlite_db import connect
 
+        # Articles are marked seen from the pipeline's delivery threads.
+        self._lock = threading.Lock()
         self._db = connect(path)
         self._db.executescript("""
             CREATE TABLE IF NOT EXISTS crawl_articles (
@@ -76,14 +79,17 @@ class SqliteCrawlState(CrawlState):
         """)
 
     def get(self, canonical_url: str) -> SeenArticle | None:
-        row = self._db.execute("SELECT * FROM crawl_articles WHERE canonical_url = ?", (canonical_url,)).fetchone()
+        with self._lock:
+            row = self._db.execute("SELECT * FROM crawl_articles WHERE canonical_url = ?",
+                                   (canonical_url,)).fetchone()
         return SeenArticle(**dict(row)) if row else None
 
     def mark_seen(self, article: SeenArticle) -> None:
         values = asdict(article)
-        self._db.execute(
-            f"INSERT OR REPLACE INTO crawl_articles ({', '.join(values)}) "
-            f"VALUES ({', '.join('?' for _ in values)})", tuple(values.values()))
+        with self._lock:
+            self._db.execute(
+                f"INSERT OR REPLACE INTO crawl_articles ({', '.join(values)}) "
+                f"VALUES ({', '.join('?' for _ in values)})", tuple(values.values()))
 
     def record_run(self, report: dict[str, Any]) -> None:
         self._db.execute("INSERT INTO crawl_runs (source, finished_at, report) VALUES (?, ?, ?)",

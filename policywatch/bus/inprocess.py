@@ -9,6 +9,7 @@ raises, ``publish`` raises DeliveryError and the crawler does not mark it seen.
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 
 from policywatch.bus.base import BatchHandler, Publisher, Record
@@ -19,6 +20,9 @@ class InProcessPublisher(Publisher):
     def __init__(self, handlers: dict[str, BatchHandler] | None = None) -> None:
         self._handlers: dict[str, BatchHandler] = dict(handlers or {})
         self._offsets = itertools.count()
+        # Publishers may call from several threads (the crawler's delivery pool); the
+        # stages run one batch at a time, as they would behind a Kafka partition.
+        self._lock = threading.RLock()
 
     def subscribe(self, topic: str, handler: BatchHandler) -> None:
         self._handlers[topic] = handler
@@ -31,9 +35,11 @@ class InProcessPublisher(Publisher):
         if handler is None:
             return  # nobody listens: like a Kafka topic without consumers
         now_ms = int(time.time() * 1000)
-        records = [Record(topic, 0, next(self._offsets), key.encode("utf-8"), value, now_ms)
-                   for key, value in items]
+        with self._lock:
+            records = [Record(topic, 0, next(self._offsets), key.encode("utf-8"), value, now_ms)
+                       for key, value in items]
         try:
-            handler(records)
+            with self._lock:
+                handler(records)
         except Exception as exc:
             raise DeliveryError(f"in-process delivery to {topic} failed: {exc}") from exc

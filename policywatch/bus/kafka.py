@@ -43,7 +43,8 @@ class KafkaPublisher(Publisher):
             futures = [self._producer.send(topic, key=key.encode("utf-8"), value=value) for key, value in items]
         except KafkaError as exc:
             raise DeliveryError(f"cannot send to {topic}: {exc}") from exc
-        self._producer.flush(timeout=self._timeout)
+        # Waiting on each future (not flush(), which waits for every thread's messages)
+        # lets several threads publish at once, batched by linger_ms.
         failed = []
         for (key, _), future in zip(items, futures):
             try:

@@ -3,6 +3,8 @@ state remembers only what was delivered."""
 
 from __future__ import annotations
 
+import asyncio
+
 from datetime import datetime, timezone
 
 import pytest
@@ -78,7 +80,10 @@ def pipeline_for(state, publisher):
     from crawlers.pipelines import PublishPipeline
     from crawlers.services import CrawlServices
 
-    crawler = SimpleNamespace(settings={"KAFKA_TOPIC_RAW": "raw"}, stats=_Stats(), engine=_Engine(),
+    from scrapy.settings import Settings
+
+    crawler = SimpleNamespace(settings=Settings({"KAFKA_TOPIC_RAW": "raw", "CRAWL_PUBLISH_CONCURRENCY": 2}),
+                              stats=_Stats(), engine=_Engine(),
                               spider=SimpleNamespace(services=CrawlServices(publisher=publisher, state=state)))
     return PublishPipeline(crawler), crawler
 
@@ -89,7 +94,7 @@ def test_the_pipeline_closes_the_crawl_on_the_first_failed_delivery(state):
     pipeline, crawler = pipeline_for(state, FakePublisher(DeliveryError("broker down")))
     for _ in range(2):
         with pytest.raises(DropItem):
-            pipeline.process_item(item())
+            asyncio.run(pipeline.process_item(item()))
     assert crawler.engine.closed_with == ["delivery_failed"]
     assert crawler.stats.values == {"pw/delivery_failed": 1}
     assert state.count_seen("gov-henan") == 0
@@ -108,5 +113,5 @@ def test_a_failing_state_store_skips_the_article_and_counts_it():
     publisher = FakePublisher()
     pipeline, crawler = pipeline_for(BrokenState(), publisher)
     with pytest.raises(DropItem):
-        pipeline.process_item(item())
+        asyncio.run(pipeline.process_item(item()))
     assert crawler.stats.values == {"pw/errors/state": 1} and publisher.published == []
