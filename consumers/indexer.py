@@ -104,20 +104,18 @@ class Indexer:
         prints = {a.article_id: stories.fingerprint(a.title, a.text) for a in articles}
         all_bands = sorted({band for _, bands in prints.values() for band in bands})
         limit = min(_MAX_CANDIDATES, _CANDIDATES_PER_ARTICLE * max(1, len(articles)))
-        known = self.store.story_candidates(all_bands, limit=limit) if all_bands else []
+        known = _BandIndex(self.store.story_candidates(all_bands, limit=limit) if all_bands else [])
         docs = []
         for article in articles:
             started = time.perf_counter()
             labels = self.classify(article.title, article.text, lang=article.lang, url=article.url)
             CLASSIFY_SECONDS.observe(time.perf_counter() - started)
             fingerprint, bands = prints[article.article_id]
-            story_id = stories.assign_story(article.article_id, fingerprint, _sharing(known, bands))
-            doc = build_document(article, labels, {"story_id": story_id, "story_fingerprint": fingerprint,
-                                                   "story_bands": bands}, indexed_at)
+            story_id = stories.assign_story(article.article_id, fingerprint, known.sharing(bands))
+            story = {"story_id": story_id, "story_fingerprint": fingerprint, "story_bands": bands}
+            docs.append(build_document(article, labels, story, indexed_at))
             # Later copies in this batch can join this one's story before it is stored.
-            known.append({"article_id": article.article_id, "story_id": story_id,
-                          "story_fingerprint": fingerprint, "story_bands": bands})
-            docs.append(doc)
+            known.add({"article_id": article.article_id, **story})
         return docs
 
     def _deliver(self, topic: str, items: list[tuple[str, bytes]]) -> None:
@@ -129,16 +127,26 @@ class Indexer:
             raise TransientError(f"{len(items)} messages to {topic} not delivered: {exc}") from exc
 
 
-def _sharing(candidates: list[dict[str, Any]], bands: list[str]) -> list[dict[str, Any]]:
-    """The candidates sharing a band with ``bands`` (the batch's lookup used the bands
-    of every article); a candidate whose store did not return its bands is kept."""
-    wanted = set(bands)
-    found = []
-    for candidate in candidates:
-        candidate_bands = candidate.get("story_bands")
-        if candidate_bands is None or wanted.intersection(candidate_bands):
-            found.append(candidate)
-    return found
+class _BandIndex:
+    """Story candidates by band key, so each article is compared only with the
+    candidates sharing one of its bands (not with every candidate of the batch)."""
+
+    def __init__(self, candidates: list[dict[str, Any]]) -> None:
+        self._by_band: dict[str, list[dict[str, Any]]] = {}
+        self._unbanded: list[dict[str, Any]] = []  # a store that did not return bands
+        for candidate in candidates:
+            self.add(candidate)
+
+    def add(self, candidate: dict[str, Any]) -> None:
+        bands = candidate.get("story_bands")
+        if bands is None:
+            self._unbanded.append(candidate)
+        for band in bands or ():
+            self._by_band.setdefault(band, []).append(candidate)
+
+    def sharing(self, bands: list[str]) -> list[dict[str, Any]]:
+        found = {id(c): c for band in bands for c in self._by_band.get(band, ())}
+        return [*found.values(), *self._unbanded]
 
 
 def build_indexer(store: ArticleStore, publisher: Publisher, *, classified_topic: str | None = None,
