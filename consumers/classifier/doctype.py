@@ -25,11 +25,11 @@ if TYPE_CHECKING:
 
 
 def _announcements(lex: Lexicon, verbs: list[Hit], nouns: list[Hit], folded: str, end: int) -> list[Hit]:
-    """Verb and document-noun pairs that start before ``end``, in one clause, at most
+    """Verb and document-noun (outermost) pairs that start before ``end``, in one clause, at most
     ``announcement.max_gap`` characters apart (either order: 印发《…》, 《…》印发)."""
     rules = lex.doc_rules
     found: list[Hit] = []
-    nouns = [n for n in outermost(nouns) if n.term.weight > 0 and n.start < end]
+    nouns = [n for n in nouns if n.start < end]
     for verb in verbs:
         if verb.start >= end:
             continue
@@ -64,6 +64,7 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
             scores[label] += hit.term.weight
     verbs, nouns = hits.get("issue_verb", []), hits.get("doc_noun", [])
     if verbs and nouns:
+        nouns = [n for n in outermost(nouns) if n.term.weight > 0]
         in_title = _announcements(lex, verbs, nouns, folded, title_end)
         in_lead = [] if in_title else _announcements(lex, [v for v in verbs if v.start >= title_end], nouns, folded, lead_end)
         if in_title or in_lead:

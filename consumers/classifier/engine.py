@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import operator
 import re
 from collections import defaultdict
 from dataclasses import replace
@@ -20,6 +21,7 @@ from consumers.classifier.lexicon import Lexicon, Term
 from consumers.classifier.normalise import lower_same_length
 
 MAX_PHRASES = 5
+_START = operator.itemgetter(0)
 ANCHOR_GROUPS = ("blockchain", "crypto", "cbdc")
 # Signal groups that count as policy content when near an anchor.
 NEAR_GROUPS = ("policy", "regulation")
@@ -71,8 +73,15 @@ class Anchors:
     def joined(self, hit: Hit, folded: str) -> bool:
         """Whether ``hit`` is joined to a blockchain mention by a plus: 区块链+政务,
         能源+区块链, "blockchain + education" (the idiom that names an application)."""
-        return (_PLUS_AFTER.match(folded, hit.end) is not None and _PLUS_AFTER.match(folded, hit.end).end() in self.edges
-                or (m := _PLUS_BEFORE.search(folded, max(0, hit.start - 4), hit.start)) is not None and m.start() in self.edges)
+        start, end = hit[0], hit[1]
+        if "+" in folded[end:end + 3] or "＋" in folded[end:end + 3]:
+            after = _PLUS_AFTER.match(folded, end)
+            if after is not None and after.end() in self.edges:
+                return True
+        if "+" in folded[max(0, start - 3):start] or "＋" in folded[max(0, start - 3):start]:
+            before = _PLUS_BEFORE.search(folded, max(0, start - 4), start)
+            return before is not None and before.start() in self.edges
+        return False
 
     def near(self, hit: Hit, window: int | None = None) -> bool:
         """Whether ``hit`` starts within ``window`` characters (default: the anchors'
@@ -86,7 +95,6 @@ class Anchors:
 
 
 _ENDINGS = re.compile(r"(?:ies|ing|ed|es|s|y)$")
-_GLOSS = re.compile(r"\s*[(（“\"]\s*")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -105,22 +113,26 @@ def weighted(hits: list[Hit], anchors: Anchors | None = None,
     occurrence: a label needs varied evidence, not one word repeated."""
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
+    if anchors is None and folded is None:  # the relevance signals: every hit counts
+        for hit in hits:
+            term = hit[2]
+            evidence[term.labels[0]].append(hit)
+            scores[term.labels[0]] += term.weight
+        return {label: (scores[label], evidence[label]) for label in scores}
     counted: dict[tuple[str, str], float] = {}
-    last_end: dict[str, int] = {}
     for hit in hits:
         if anchors is None or anchors.near(hit):
-            label, weight = hit.term.labels[0], hit.term.weight
+            start, end, term = hit
+            label, weight = term.labels[0], term.weight
             evidence[label].append(hit)
             if folded is not None:
-                key = (label, lemma(folded[hit.start:hit.end]))
-                # "Internet of Things (IoT)": a name and its abbreviation are one mention
-                glossed = _GLOSS.fullmatch(folded, last_end.get(label, -9), hit.start) is not None
-                last_end[label] = hit.end
-                before = counted.get(key, 0.0)
-                if glossed or (key in counted and weight <= before):
+                key = (label, lemma(folded[start:end]))
+                before = counted.get(key)
+                if before is not None and weight <= before:
                     continue
                 counted[key] = weight
-                weight -= before
+                if before is not None:
+                    weight -= before
             scores[label] += weight
     return {label: (scores[label], evidence[label]) for label in scores}
 
@@ -129,7 +141,7 @@ def listed(lex: Lexicon, hits: list[Hit], folded: str, applied: Callable[[Hit], 
     """``hits`` (application hits, outermost) with those in an enumeration of
     applications raised to the list weight (see named_in_list in applications.yaml),
     when ``applied`` holds for an item of the enumeration (it is about blockchain)."""
-    ordered = sorted(hits, key=lambda h: h.start)
+    ordered = sorted(hits, key=_START)
     runs: list[list[int]] = []
     for i in range(1, len(ordered)):
         left, right = ordered[i - 1], ordered[i]
@@ -147,14 +159,21 @@ def listed(lex: Lexicon, hits: list[Hit], folded: str, applied: Callable[[Hit], 
 
 
 class Sentences:
-    """Which sentences of a text speak of blockchain."""
+    """Whether a place of the text is in a sentence that speaks of blockchain."""
 
     def __init__(self, folded: str, anchors: Anchors) -> None:
-        self.ends = [m.end() for m in _SENTENCE_END.finditer(folded)]
-        self.anchored = {bisect.bisect_right(self.ends, start) for start in anchors.starts}
+        self.folded, self.anchors = folded, anchors
 
     def anchored_at(self, hit: Hit) -> bool:
-        return bisect.bisect_right(self.ends, hit[0]) in self.anchored
+        """A blockchain mention within the anchors' window before or after ``hit`` with
+        no sentence end between (searched on demand: most texts need a few)."""
+        starts, position, folded = self.anchors.starts, hit[0], self.folded
+        i = bisect.bisect_right(starts, position)
+        if i > 0 and position - starts[i - 1] <= self.anchors.window:
+            if _SENTENCE_END.search(folded, starts[i - 1], position) is None:
+                return True
+        return (i < len(starts) and starts[i] - position <= self.anchors.window
+                and _SENTENCE_END.search(folded, position, starts[i]) is None)
 
 
 _SENTENCE_END = re.compile(r"[。！？\n]|[.!?](?=\s)")
@@ -196,7 +215,7 @@ def expand_products(values: dict[str, float], names: list[str]) -> None:
 def phrases(text: str, hits: list[Hit]) -> list[str]:
     """Distinct phrases of ``text`` behind ``hits``, in order of appearance."""
     seen: list[str] = []
-    for hit in sorted(hits, key=lambda h: h.start):
+    for hit in sorted(hits, key=_START):
         phrase = " ".join(text[hit.start:hit.end].split())
         if phrase and phrase not in seen:
             seen.append(phrase)
