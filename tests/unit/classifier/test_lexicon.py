@@ -37,6 +37,11 @@ def test_shipped_lexicons_load():
      "applications.yaml: entry 'iot', field 'terms.1'"),
     ("relevance.yaml", "  threshold: 0.5", "  threshold: high", "relevance.yaml: entry 'model', field 'threshold'"),
     ("doc_types.yaml", "default: news_report", "default: blog_post", "doc_types.yaml: entry 'default', field 'default'"),
+    ("doc_types.yaml", "priority: [government_report, ", "priority: [", "doc_types.yaml: entry 'priority', field 'priority'"),
+    ("doc_types.yaml", "  title_weight: 3", "  title_weight: strong", "doc_types.yaml: entry 'announcement', field 'title_weight'"),
+    ("doc_types.yaml", "  verbs: [", "  verbs: [[], ", "doc_types.yaml: entry 'announcement', field 'verbs'"),
+    ("doc_types.yaml", "first_person: [", "first_person: [3, ", "doc_types.yaml: entry 'first_person', field 'first_person'"),
+    ("applications.yaml", "  zh: 20", "  zh: near", "applications.yaml: entry 'applied_to', field 'zh'"),
 ])
 def test_invalid_entry_is_named(lexicons, name, old, new, message):
     edit(lexicons / name, old, new)

@@ -1,0 +1,56 @@
+"""Document type: the decision order of consumers/classifier/doctype.py, on texts written
+here (first person, announcement in title or lead, report, cue strength, ties)."""
+
+from __future__ import annotations
+
+import pytest
+
+from consumers.classifier import classify
+
+BODY_ZH = "会议指出，要推动区块链技术在政务服务和供应链金融领域的应用，支持建设区块链产业园。"
+BODY_EN = ("Officials said the city would support blockchain use in government services and "
+           "supply chain finance and build a blockchain industrial park.")
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # an issuing verb and a document noun in one clause of the title: news announcing a document
+    ("某省发布区块链产业发展八项措施", BODY_ZH, "policy_document"),
+    ("多部门联合公布区块链创新应用试点名单", BODY_ZH, "policy_document"),
+    ("區塊鏈產業發展行動計劃正式頒佈", BODY_ZH, "policy_document"),
+    ("City unveils three-year plan for blockchain pilot zone", BODY_EN, "policy_document"),
+    ("Blockchain guidelines released by provincial regulators", BODY_EN, "policy_document"),
+    # the verb alone, or verb and noun in different clauses, announce no document
+    ("Tax bureau issues first blockchain e-invoice", BODY_EN, "news_report"),
+    ("Start-up launches blockchain wallet, plans to expand abroad", BODY_EN, "news_report"),
+    ("某公司发布区块链存证一体机", BODY_ZH, "news_report"),
+    ("某公司发布区块链解决方案", BODY_ZH, "news_report"),
+    # a work report or a Policy Address (traditional characters too) is a government report
+    ("行政長官發表施政報告 推動區塊鏈與金融科技發展", BODY_ZH, "government_report"),
+    ("Chief Executive's Policy Address backs blockchain pilots", BODY_EN, "government_report"),
+    # a company speaking of itself is a promotional piece, whatever it reports
+    ("喜报！我司区块链平台入选国家区块链创新应用试点名单", BODY_ZH, "commentary"),
+    ("Our company joins national blockchain pilot list", BODY_EN, "commentary"),
+])
+def test_title_decides_the_type(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
+
+
+def test_announcement_in_the_lead_counts_less_than_in_the_title():
+    lead = "近日，省政府办公厅印发《区块链产业发展实施方案》，提出到2025年建设两个区块链产业园。"
+    labels = classify("区块链产业迎来新机遇", lead + BODY_ZH * 3)
+    assert labels["doc_type"] == "policy_document"
+    phrases = next(e["phrases"] for e in labels["evidence"] if e["field"] == "doc_type")
+    assert "印发" in phrases
+    # the same sentence far below the lead is background, not the news
+    late = classify("区块链产业迎来新机遇", BODY_ZH * 6 + lead)
+    assert late["doc_type"] == "news_report"
+
+
+def test_a_repeated_reporting_verb_is_one_cue():
+    text = " ".join(["The platform processed more payments this month, an operator said."] * 8)
+    assert classify("Blockchain payment platform grows", text)["doc_type"] == "news_report"
+
+
+def test_first_person_below_the_lead_does_not_decide():
+    text = BODY_ZH * 6 + "我公司将积极参与。"
+    assert classify("某省发布区块链产业发展八项措施", text)["doc_type"] == "policy_document"
