@@ -17,13 +17,17 @@ OWN_CASES = Path(__file__).resolve().parents[2] / "data" / "classifier_cases.jso
 # Written before the round-2 lexicon tuning and only checked, never tuned on: the
 # nearest this project has to "articles the classifier has not seen".
 HOLDOUT = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout.jsonl"
+# Written by someone who never saw the classifier; tuning never reads it, only its
+# aggregate figures are looked at (this test prints nothing else).
+BLIND = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout2.jsonl"
 
 FLOORS = {
     # file: relevant F1, regions micro-F1, themes micro-F1, applications micro-F1, doc_type accuracy
-    "dev": (0.95, 0.95, 0.84, 0.82, 0.92),
-    "seeds": (0.95, 0.93, 0.82, 0.84, 0.80),
-    "own": (0.95, 0.97, 0.85, 0.90, 0.88),
-    "holdout": (0.95, 0.94, 0.77, 0.80, 0.84),
+    "dev": (0.95, 0.95, 0.84, 0.86, 0.92),
+    "seeds": (0.95, 0.93, 0.82, 0.92, 0.80),
+    "own": (0.95, 0.97, 0.91, 0.90, 0.96),
+    "holdout": (0.95, 0.94, 0.81, 0.80, 0.96),
+    "blind": (0.95, 0.94, 0.85, 0.81, 0.88),
 }
 
 
@@ -52,6 +56,10 @@ def test_floors_on_own_cases():
 
 def test_floors_on_held_out_cases():
     check(figures(HOLDOUT), FLOORS["holdout"])
+
+
+def test_floors_on_blind_cases():
+    check(figures(BLIND), FLOORS["blind"])
 
 
 @pytest.mark.parametrize("path", [OWN_CASES, HOLDOUT], ids=["own", "holdout"])
