@@ -7,6 +7,7 @@ default): ``2020年1月14日`` on a Beijing portal is 2020-01-13T16:00:00Z.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -71,8 +72,10 @@ def date_from_url(url: str, zone: ZoneInfo) -> datetime | None:
         return None
 
 
-def published_utc(candidates: list[str | None], url: str, zone: ZoneInfo) -> str | None:
-    """UTC ISO of the first candidate text holding a date, else of a date in the URL."""
+def published_utc(candidates: Iterable[str | None], url: str, zone: ZoneInfo) -> str | None:
+    """UTC ISO of the first candidate text holding a date, else of a date in the URL.
+    ``candidates`` may be a lazy iterable: later (costlier) ones are only computed when
+    the earlier ones hold no date."""
     for text in candidates:
         moment = parse_date(text, zone)
         if moment:

@@ -66,9 +66,14 @@ def first_text(selector: Selector, queries: tuple[str, ...]) -> str:
     return ""
 
 
-def _meta_dates(selector: Selector) -> list[str]:
-    return [selector.xpath(f'//meta[@name="{name}" or @property="{name}"]/@content').get()
-            for name in _DATE_META]
+def _date_candidates(selector: Selector, date_queries: tuple[str, ...], fallback_date: str | None):
+    """Texts that may hold the publication date, best first, computed lazily: most pages
+    stop at the site's date selector."""
+    yield first_text(selector, date_queries)
+    for name in _DATE_META:
+        yield selector.xpath(f'//meta[@name="{name}" or @property="{name}"]/@content').get()
+    yield from _DATE_LINE.findall(first_text(selector, ("//body",))[:5000])
+    yield fallback_date
 
 
 def _link_text_share(selector: Selector) -> float:
@@ -82,6 +87,10 @@ def attachment_links(selector: Selector, base_url: str) -> list[tuple[str, str]]
     """(absolute URL, link text) of PDF/Word files linked from the article page, in page
     order, without repeats. The whole page counts: portals put the attachment list
     below the body container."""
+    # Cheap test on the raw hrefs first: most pages link no attachment at all.
+    if not any(href.strip().split("?")[0].lower().endswith(ATTACHMENT_SUFFIXES)
+               for href in selector.xpath("//body//a/@href").getall()):
+        return []
     links: dict[str, str] = {}
     for anchor in selector.xpath("//body//a[@href]"):
         url = urljoin(base_url, anchor.xpath("@href").get().strip())
@@ -127,9 +136,6 @@ def extract_article(html: str, url: str, source: Source) -> Extracted:
         raise Dropped("no_article_text", f"{len(text)} characters")
     if not title:
         raise Dropped("no_title")
-    date_lines = _DATE_LINE.findall(first_text(selector, ("//body",))[:5000])
-    published = published_utc(
-        [first_text(selector, sel.date), *_meta_dates(selector), *date_lines, fallback_date],
-        url, source.zone)
+    published = published_utc(_date_candidates(selector, sel.date, fallback_date), url, source.zone)
     return Extracted(title=title.strip(), text=text.strip(), published=published, extraction=extraction,
                      attachments=attachment_links(selector, url))
