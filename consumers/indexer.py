@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter as Tally
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -42,6 +43,7 @@ CLASSIFY_SECONDS = Histogram("policywatch_classify_seconds", "Time to classify o
 # Story candidates fetched per batch (one request for the whole batch).
 _CANDIDATES_PER_ARTICLE = 20
 _MAX_CANDIDATES = 10_000
+_BAND_SCAN_LIMIT = 64
 
 Classify = Callable[..., dict[str, Any]]
 
@@ -128,8 +130,9 @@ class Indexer:
 
 
 class _BandIndex:
-    """Story candidates by band key, so each article is compared only with the
-    candidates sharing one of its bands (not with every candidate of the batch)."""
+    """Story candidates by band key. An article is compared only with the candidates
+    sharing most bands with it (at most _CANDIDATES_PER_ARTICLE), as the store ranks
+    them: a copy shares several bands, a chance match of one 8-bit band is common."""
 
     def __init__(self, candidates: list[dict[str, Any]]) -> None:
         self._by_band: dict[str, list[dict[str, Any]]] = {}
@@ -145,8 +148,16 @@ class _BandIndex:
             self._by_band.setdefault(band, []).append(candidate)
 
     def sharing(self, bands: list[str]) -> list[dict[str, Any]]:
-        found = {id(c): c for band in bands for c in self._by_band.get(band, ())}
-        return [*found.values(), *self._unbanded]
+        shared: Tally[int] = Tally()
+        by_id: dict[int, dict[str, Any]] = {}
+        for band in bands:
+            # A crowded band is weak evidence; its latest entries are enough to find a
+            # story that has many copies, and bound the work per article.
+            for candidate in self._by_band.get(band, ())[-_BAND_SCAN_LIMIT:]:
+                shared[id(candidate)] += 1
+                by_id[id(candidate)] = candidate
+        best = [by_id[key] for key, _ in shared.most_common(_CANDIDATES_PER_ARTICLE)]
+        return [*best, *self._unbanded]
 
 
 def build_indexer(store: ArticleStore, publisher: Publisher, *, classified_topic: str | None = None,
