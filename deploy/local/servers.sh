@@ -92,14 +92,19 @@ start_kafka() {
   say "Kafka is up: KAFKA bootstrap 127.0.0.1:$KAFKA_PORT"
 }
 
+descendants() { local child; for child in $(pgrep -P "$1"); do echo "$child"; descendants "$child"; done; }
+
+# Stops the process in PIDFILE and everything it started (runuser -> elasticsearch ->
+# its JVMs), and nothing else: another instance of the same server is left alone.
 stop_pidfile() {  # stop_pidfile NAME PIDFILE
-  local pidfile=$2 pid
+  local pidfile=$2 pid pids
   [ -f "$pidfile" ] || return 0
   pid=$(cat "$pidfile")
   if kill -0 "$pid" 2>/dev/null; then
-    say "stopping $1 (pid $pid)"
-    kill "$pid" 2>/dev/null || true
-    wait_for 30 "$1 exit" bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
+    pids="$pid $(descendants "$pid" | tr '\n' ' ')"
+    say "stopping $1 (pids $pids)"
+    kill $pids 2>/dev/null || true
+    wait_for 30 "$1 exit" bash -c "! kill -0 $pids 2>/dev/null" || kill -9 $pids 2>/dev/null || true
   fi
   rm -f "$pidfile"
 }
@@ -163,11 +168,6 @@ start_es() {
   say "Elasticsearch is up: http://127.0.0.1:$ES_PORT"
 }
 
-stop_es() {
-  stop_pidfile Elasticsearch "$RUN/es.pid"
-  # The pid file holds runuser's pid; make sure the JVM under it is gone too.
-  pkill -u "$ES_USER" -f org.elasticsearch 2>/dev/null || true
-}
 
 status() {
   if kafka_running; then echo "kafka: running on 127.0.0.1:$KAFKA_PORT"; else echo "kafka: stopped"; fi
@@ -184,7 +184,7 @@ case "$action" in
   start)  [[ $target == kafka || $target == all ]] && start_kafka
           [[ $target == es || $target == elasticsearch || $target == all ]] && start_es; true ;;
   stop)   [[ $target == kafka || $target == all ]] && stop_pidfile Kafka "$RUN/kafka.pid"
-          [[ $target == es || $target == elasticsearch || $target == all ]] && stop_es; true ;;
+          [[ $target == es || $target == elasticsearch || $target == all ]] && stop_pidfile Elasticsearch "$RUN/es.pid"; true ;;
   reset)  "$0" stop "$target"; rm -rf "$RUN"; say "removed $RUN" ;;
   status) status ;;
   *) die "unknown action '$action' (fetch, start, stop, status, reset)" ;;
