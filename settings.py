@@ -84,6 +84,9 @@ KAFKA_SSL_KEYFILE = _str("KAFKA_SSL_KEYFILE")
 # --- Consumer (classify + index) ----------------------------------------------------
 CONSUMER_BATCH_SIZE = _int("CONSUMER_BATCH_SIZE", 500)
 CONSUMER_POLL_TIMEOUT_MS = _int("CONSUMER_POLL_TIMEOUT_MS", 1000)
+# How long the group waits for a silent consumer (crashed, killed) before handing its
+# partitions to another; heartbeats go every third of it.
+CONSUMER_SESSION_TIMEOUT_MS = _int("CONSUMER_SESSION_TIMEOUT_MS", 10000)
 # Transient failures (Elasticsearch down, 429, timeouts) are retried this many times,
 # with exponential backoff starting at CONSUMER_RETRY_BACKOFF_S, before the process
 # stops without committing (it resumes from the last commit when restarted).

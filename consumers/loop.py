@@ -37,7 +37,7 @@ from prometheus_client import Counter, Gauge, Histogram
 import settings
 from policywatch import clients
 from policywatch.bus.base import BatchHandler, Record
-from policywatch.errors import TransientError
+from policywatch.errors import TransientError, UserError
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +237,13 @@ def run_consumer(topics: list[str], group_id: str, handler: BatchHandler, *,
         **(kafka_config if kafka_config is not None else clients.kafka_config()),
         group_id=group_id, enable_auto_commit=False, auto_offset_reset="earliest",
         max_poll_records=batch_size, max_partition_fetch_bytes=_MAX_PARTITION_FETCH_BYTES,
+        session_timeout_ms=settings.CONSUMER_SESSION_TIMEOUT_MS,
+        heartbeat_interval_ms=max(1000, settings.CONSUMER_SESSION_TIMEOUT_MS // 3),
     )
+    missing = sorted(set(topics) - consumer.topics())
+    if missing:
+        consumer.close()
+        raise UserError(f"Kafka has no topic {', '.join(missing)}: create the topics with `policywatch bootstrap`")
     consumer.subscribe(topics, listener=rebalances)
     loop = ConsumerLoop(consumer, group_id, handler, batch_size=batch_size,
                         poll_timeout_ms=poll_timeout_ms or settings.CONSUMER_POLL_TIMEOUT_MS,

@@ -27,6 +27,9 @@ class FakeConsumer:
         self.closed = None
         self.tps = {TopicPartition("raw", 0), TopicPartition("raw", 1)}
 
+    def topics(self):
+        return {tp.topic for tp in self.tps}
+
     def subscribe(self, topics, listener=None):
         self.listener = listener
 
@@ -147,3 +150,18 @@ def test_backoff_doubles_up_to_its_cap():
 def test_next_offsets_take_the_highest_offset_per_partition():
     records = [Record("t", 0, 9, None, b""), Record("t", 0, 4, None, b""), Record("u", 0, 1, None, b"")]
     assert next_offsets(records) == {TopicPartition("t", 0): 10, TopicPartition("u", 0): 2}
+
+
+def test_a_missing_topic_is_a_clear_error_not_an_endless_wait():
+    from consumers.loop import run_consumer
+    from policywatch.errors import UserError
+
+    made = []
+
+    def factory(**config):
+        made.append(FakeConsumer([], **config))
+        return made[0]
+
+    with pytest.raises(UserError, match="no topic other.raw.*policywatch bootstrap"):
+        run_consumer(["other.raw"], "group", lambda records: None, kafka_config={}, consumer_factory=factory)
+    assert made[0].closed is not None
