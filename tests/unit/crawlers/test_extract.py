@@ -87,3 +87,10 @@ def test_word_and_pdf_attachments_yield_text_and_damaged_ones_raise():
         attachment_text("https://x.gov.cn/a.pdf", "application/pdf", b"%PDF-1.4 truncated")
     assert attachment_kind("https://x.gov.cn/a.doc", "application/msword", b"\xd0\xcf\x11\xe0") == "doc"
     assert attachment_text("https://x.gov.cn/a.doc", "application/msword", b"\xd0\xcf\x11\xe0") == ""
+
+
+def test_a_stray_nul_byte_does_not_lose_the_article():
+    page = ("<html><head><title>t</title></head><body>\x00<h1>区块链试点工作方案</h1>"
+            "<div class='TRS_Editor'>" + "推进区块链在政务服务领域的应用试点。" * 5 + "</div></body></html>")
+    extracted = extract_article(page, URL, SOURCE)
+    assert "区块链" in extracted.text and "\x00" not in extracted.text
