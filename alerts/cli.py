@@ -15,7 +15,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import settings
-from alerts.delivery import DeliveryConfig, Deliverer
 from consumers.cli import add_max_idle_polls_argument
 from alerts.digest import Window
 from alerts.subscriptions import (DIGEST_LANGUAGES, GROUPINGS, SubscriptionError, load_yaml, parse_subscription)
@@ -40,19 +39,6 @@ def _subscription(store, subscription_id: str):
     if sub is None:
         raise UserError(f"no subscription {subscription_id!r} (see `policywatch subscriptions list`)")
     return sub
-
-
-def _deliverer() -> Deliverer:
-    from alerts.tokens import load_secret
-
-    config = DeliveryConfig(
-        sender=settings.ALERTS_FROM, reply_to=settings.ALERTS_REPLY_TO, public_url=settings.ALERTS_PUBLIC_URL,
-        unsubscribe_mailto=settings.ALERTS_UNSUBSCRIBE_MAILTO,
-        secret=load_secret(settings.ALERTS_UNSUBSCRIBE_SECRET, settings.POLICYWATCH_DATA_DIR),
-        late_buffer_s=settings.ALERTS_LATE_BUFFER_S, backoff_s=settings.ALERTS_RETRY_BACKOFF_S,
-        backoff_max_s=settings.ALERTS_RETRY_BACKOFF_MAX_S, sending_lease_s=settings.ALERTS_SENDING_LEASE_S,
-        max_items=settings.ALERTS_MAX_ITEMS)
-    return Deliverer(_ready(runtime.match_store()), _ready(runtime.digest_log()), runtime.mailer(), config)
 
 
 def _schedule_from_args(args: argparse.Namespace):
@@ -130,7 +116,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_preview(args: argparse.Namespace) -> int:
     sub = _subscription(_ready(runtime.subscription_store()), args.id)
     now = _now()
-    rendered = _deliverer().preview(sub, Window(parse_since(args.since, now), now), now)
+    rendered = runtime.deliverer().preview(sub, Window(parse_since(args.since, now), now), now)
     print(f"Subject: {rendered.subject}\n")
     print(rendered.text)
     if args.html:
@@ -141,7 +127,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
 
 def _cmd_send_now(args: argparse.Namespace) -> int:
     sub = _subscription(_ready(runtime.subscription_store()), args.id)
-    outcome = _deliverer().run(sub, _now(), force=True)
+    outcome = runtime.deliverer().run(sub, _now(), force=True)
     print(f"{sub.id}: {outcome.outcome}" + (f" ({outcome.items} items)" if outcome.items else "")
           + (f": {outcome.detail}" if outcome.detail else ""))
     return 1 if outcome.outcome in ("failed", "error") else 0
@@ -159,7 +145,7 @@ def _cmd_alerts(args: argparse.Namespace) -> int:
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     digest_log = _ready(runtime.digest_log())
     jobs = DigestScheduler(BackgroundScheduler(timezone=timezone.utc), _ready(runtime.subscription_store()),
-                           digest_log, _deliverer(), immediate_interval_s=settings.ALERTS_IMMEDIATE_INTERVAL_S,
+                           digest_log, runtime.deliverer(), immediate_interval_s=settings.ALERTS_IMMEDIATE_INTERVAL_S,
                            misfire_grace_s=settings.ALERTS_MISFIRE_GRACE_S,
                            sync_interval_s=settings.ALERTS_SYNC_INTERVAL_S)
     stop = threading.Event()

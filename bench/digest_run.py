@@ -19,14 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from alerts.cli import _deliverer  # noqa: E402 - the CLI's own construction, not a copy of it
 from policywatch import runtime  # noqa: E402
 
 
 def main() -> int:
     store = runtime.subscription_store()
     store.ensure_ready()
-    outcomes = _deliverer().run_all(store.list(), datetime.now(timezone.utc))
+    outcomes = runtime.deliverer().run_all(store.list(), datetime.now(timezone.utc))
     print(json.dumps(Counter(o.outcome for o in outcomes)))
     return 0
 

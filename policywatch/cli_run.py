@@ -240,7 +240,6 @@ def run_everything() -> int:
     """
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from alerts.cli import _deliverer
     from alerts.scheduler import DigestScheduler
     from consumers.loop import install_stop_signals
     from crawlers.scheduler import ChildProcessRun, schedule_sources
@@ -255,7 +254,7 @@ def run_everything() -> int:
     timeout = settings.CLOSESPIDER_TIMEOUT + 300 if settings.CLOSESPIDER_TIMEOUT else None
     schedule_sources(crawls, sources, ChildProcessRun(state, timeout_s=timeout), datetime.now(timezone.utc),
                      settings.CRAWL_MISFIRE_GRACE_S)
-    digests = DigestScheduler(BackgroundScheduler(timezone=timezone.utc), subscriptions, digest_log, _deliverer(),
+    digests = DigestScheduler(BackgroundScheduler(timezone=timezone.utc), subscriptions, digest_log, runtime.deliverer(),
                               immediate_interval_s=settings.ALERTS_IMMEDIATE_INTERVAL_S,
                               misfire_grace_s=settings.ALERTS_MISFIRE_GRACE_S,
                               sync_interval_s=settings.ALERTS_SYNC_INTERVAL_S)

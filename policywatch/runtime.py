@@ -118,3 +118,22 @@ def mailer():
         return SmtpMailer(settings.SMTP_HOST, settings.SMTP_PORT, settings.SMTP_TLS, settings.SMTP_USER,
                           settings.SMTP_PASSWORD, settings.SMTP_TIMEOUT_S)
     return OutboxMailer(settings.ALERTS_OUTBOX_DIR)
+
+
+def deliverer():
+    """Digest delivery (claim, render, send, mark) over the match store, the digest log
+    and the mailer, configured from settings; every digest-sending process uses it."""
+    from alerts.delivery import DeliveryConfig, Deliverer
+    from alerts.tokens import load_secret
+
+    config = DeliveryConfig(
+        sender=settings.ALERTS_FROM, reply_to=settings.ALERTS_REPLY_TO, public_url=settings.ALERTS_PUBLIC_URL,
+        unsubscribe_mailto=settings.ALERTS_UNSUBSCRIBE_MAILTO,
+        secret=load_secret(settings.ALERTS_UNSUBSCRIBE_SECRET, settings.POLICYWATCH_DATA_DIR),
+        late_buffer_s=settings.ALERTS_LATE_BUFFER_S, backoff_s=settings.ALERTS_RETRY_BACKOFF_S,
+        backoff_max_s=settings.ALERTS_RETRY_BACKOFF_MAX_S, sending_lease_s=settings.ALERTS_SENDING_LEASE_S,
+        max_items=settings.ALERTS_MAX_ITEMS)
+    matches, digests = match_store(), digest_log()
+    matches.ensure_ready()
+    digests.ensure_ready()
+    return Deliverer(matches, digests, mailer(), config)

@@ -124,11 +124,10 @@ def crawl(sources, store: ArticleStore, out: TextIO) -> int:
 def write_digest(subscription, data_dir: Path, out: TextIO) -> None:
     """Deliver what is due into the outbox (.eml) and write the whole demo period's
     digest as HTML to open in a browser."""
-    from alerts.cli import _deliverer
     from alerts.digest import Window
     from alerts.delivery import parse_time
 
-    deliverer = _deliverer()
+    deliverer = runtime.deliverer()
     now = datetime.now(timezone.utc)
     outcome = deliverer.run(subscription, now)
     if outcome.outcome == "sent":
