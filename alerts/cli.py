@@ -15,9 +15,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import settings
-from consumers.cli import add_max_idle_polls_argument
 from alerts.digest import Window
 from alerts.subscriptions import (DIGEST_LANGUAGES, GROUPINGS, SubscriptionError, load_yaml, parse_subscription)
+from consumers.cli import add_max_idle_polls_argument
 from policywatch import runtime
 from policywatch.cli_run import parse_since
 from policywatch.errors import UserError
