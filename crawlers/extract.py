@@ -107,15 +107,21 @@ def _fallback(html: str, url: str) -> tuple[str, str, str | None]:
     return document.title or "", document.text or "", document.date
 
 
+_ODD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
+def _looks_binary(sample: str) -> bool:
+    """Decoded binary data is full of control and replacement characters; a page is not."""
+    return len(_ODD_CHARS.findall(sample)) * 50 > len(sample)
+
+
 def extract_article(html: str, url: str, source: Source) -> Extracted:
     """The article on this page, or Dropped(reason)."""
     if not html or not html.strip():
         raise Dropped("empty_page")
-    # Binary content is full of NULs; a stray one in a real page is removed instead.
-    sample = html[:2048]
-    if sample.count("\x00") * 100 > len(sample):
+    if _looks_binary(html[:4096]):
         raise Dropped("not_html", "binary content")
-    html = html.replace("\x00", "")
+    html = html.replace("\x00", "")  # a stray NUL in a real page is removed
     try:
         selector = Selector(text=html)
     except (ValueError, TypeError) as exc:
