@@ -14,7 +14,6 @@ from typing import Any
 from policywatch.bus.base import Publisher
 from policywatch.errors import UserError
 from policywatch.ops.dlq import DeadLetter, ReplayPlan, parse, plan_replay, replay_item
-from policywatch.store.sqlite_db import connect
 
 log = logging.getLogger(__name__)
 
@@ -91,21 +90,19 @@ class KafkaDeadLetterQueue:
 
 class SqliteDeadLetterQueue:
     """The embedded dead-letter table (policywatch/store/sqlite.py), oldest first.
-    A replayed letter's row is deleted (SqliteDeadLetters has no delete of its own);
-    if it fails again, the pipeline stores a new row."""
+    A replayed letter's row is deleted; if it fails again, the pipeline stores a new row."""
 
     def __init__(self, db_path: Path) -> None:
         from policywatch.store.sqlite import SqliteDeadLetters
 
         self._letters = SqliteDeadLetters(db_path)
-        self._db_path = db_path
         self._ids: dict[str, int] = {}
 
     def pending(self) -> int:
         return self._letters.count()
 
     def read(self, limit: int) -> list[tuple[str, DeadLetter]]:
-        rows = list(reversed(self._letters.list(self._letters.count())))[:limit]
+        rows = self._letters.list(limit, oldest_first=True)
         letters = []
         for row in rows:
             position = f"sqlite#{row['id']}"
@@ -114,13 +111,7 @@ class SqliteDeadLetterQueue:
         return letters
 
     def forget(self, letters: list[DeadLetter]) -> None:
-        ids = [self._ids[dead.position] for dead in letters]
-        if ids:
-            connection = connect(self._db_path)
-            try:
-                connection.execute(f"DELETE FROM article_dead_letters WHERE id IN ({','.join('?' * len(ids))})", ids)
-            finally:
-                connection.close()
+        self._letters.delete([self._ids[dead.position] for dead in letters])
 
     def close(self) -> None:
         self._letters.close()

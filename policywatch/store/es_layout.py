@@ -180,13 +180,6 @@ def alias_indices(client, names: ArticleIndexNames) -> dict[str, bool]:
     return found
 
 
-def write_index(client, names: ArticleIndexNames) -> str | None:
-    for index, is_write in alias_indices(client, names).items():
-        if is_write:
-            return index
-    return None
-
-
 def ensure_alias(client, names: ArticleIndexNames, mapping_version: int) -> bool:
     """Create the first index with the alias on it, unless the alias exists; True when
     created."""
