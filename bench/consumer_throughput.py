@@ -120,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         harness.produce(kafka, topics["raw"], articles)
         print(f"conditions: {harness.conditions()}")
         print(f"servers: Kafka {kafka}, Elasticsearch {es_url} (8.19, single node, refresh "
-              f"{settings.ELASTICSEARCH_REFRESH_INTERVAL}); topic of 3 partitions, gzip")
+              f"{settings.ELASTICSEARCH_REFRESH_INTERVAL}); topic of 3 partitions, "
+              f"{settings.KAFKA_COMPRESSION or 'no'} compression")
         print(f"workload: {count} articles of ~{args.size} bytes (mixed zh/en policy, market, filler), "
               f"batches of {args.batch}")
         pipeline = run_pipeline(kafka, es, f"pw-{run}-p", topics, count, args.batch)

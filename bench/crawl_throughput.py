@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"(50 links each, '下一页' pagination), served by http.server on {site.base_url}")
             print(f"scrapy settings for both: {fast_crawl_settings(listing_count(pages))}")
             print("policywatch: generic registry spider, PublishPipeline -> Kafka "
-                  f"{kafka} (acks=all, gzip), SQLite crawl state, health extension, middlewares")
+                  f"{kafka} (acks=all, {settings.KAFKA_COMPRESSION or 'no'} compression), SQLite crawl state, "
+                  "health extension, middlewares")
             plain = crawl_plain(site.base_url, pages, workdir / "plain.log")
             ours = crawl_policywatch(site.base_url, pages, kafka, workdir, workdir / "policywatch.log")
     for name, result in (("plain scrapy spider", plain), ("policywatch crawl", ours)):

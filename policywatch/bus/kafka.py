@@ -8,6 +8,7 @@ from typing import Any
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+import settings
 from policywatch.bus.base import Publisher
 from policywatch.errors import DeliveryError
 
@@ -15,9 +16,11 @@ log = logging.getLogger(__name__)
 
 
 class KafkaPublisher(Publisher):
-    def __init__(self, config: dict[str, Any], compression: str = "gzip",
+    def __init__(self, config: dict[str, Any], compression: str | None = None,
                  delivery_timeout_s: float = 30.0) -> None:
+        """``compression`` defaults to KAFKA_COMPRESSION; "" means none."""
         self._timeout = delivery_timeout_s
+        compression = settings.KAFKA_COMPRESSION if compression is None else compression
         try:
             self._producer = KafkaProducer(
                 **config,
