@@ -4,7 +4,9 @@ A ``Publisher`` takes encoded payloads for a topic. The Kafka adapter (kafka.py)
 sends them to the broker; the in-process adapter (inprocess.py) hands them straight to
 the next stage's batch handler, which is the same function the Kafka consumer loop
 calls. Either way, ``publish`` only returns once the payload is delivered or raises
-``DeliveryError``: a crawler marks an article seen only after that.
+``DeliveryError``: a crawler marks an article seen only after that. ``send_many`` starts
+a delivery and returns a ``Delivery`` to wait on, so a stage can go on working while the
+broker acknowledges (the in-process adapter delivers before it returns).
 """
 
 from __future__ import annotations
@@ -31,6 +33,14 @@ class Record:
 BatchHandler = Callable[[list[Record]], None]
 
 
+class Delivery:
+    """Payloads on their way; ``wait`` returns once all are delivered or raises
+    DeliveryError. This base class is a delivery already complete."""
+
+    def wait(self) -> None:
+        return None
+
+
 class Publisher(ABC):
     @abstractmethod
     def publish(self, topic: str, key: str, value: bytes) -> None:
@@ -42,6 +52,12 @@ class Publisher(ABC):
         """Deliver several payloads; raises DeliveryError if any was not delivered."""
         for key, value in items:
             self.publish(topic, key, value)
+
+    def send_many(self, topic: str, items: list[tuple[str, bytes]]) -> Delivery:
+        """Start delivering several payloads; the returned Delivery's ``wait`` raises
+        DeliveryError if any was not delivered. By default: delivered before returning."""
+        self.publish_many(topic, items)
+        return Delivery()
 
     def flush(self) -> None:
         """Wait until everything published so far is delivered."""

@@ -9,7 +9,7 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 import settings
-from policywatch.bus.base import Publisher
+from policywatch.bus.base import Delivery, Publisher
 from policywatch.errors import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -40,24 +40,16 @@ class KafkaPublisher(Publisher):
         self.publish_many(topic, [(key, value)])
 
     def publish_many(self, topic: str, items: list[tuple[str, bytes]]) -> None:
+        self.send_many(topic, items).wait()
+
+    def send_many(self, topic: str, items: list[tuple[str, bytes]]) -> Delivery:
         try:
             # send() itself raises (e.g. KafkaTimeoutError after max_block_ms) when the
             # topic's metadata cannot be fetched: that is a failed delivery too.
             futures = [self._producer.send(topic, key=key.encode("utf-8"), value=value) for key, value in items]
         except KafkaError as exc:
             raise DeliveryError(f"cannot send to {topic}: {exc}") from exc
-        # Waiting on each future (not flush(), which waits for every thread's messages)
-        # lets several threads publish at once, batched by linger_ms.
-        failed = []
-        for (key, _), future in zip(items, futures):
-            try:
-                future.get(timeout=self._timeout)
-            except KafkaError as exc:
-                failed.append((key, exc))
-        if failed:
-            key, exc = failed[0]
-            raise DeliveryError(f"{len(failed)} of {len(items)} messages to {topic} not delivered "
-                                f"(first: key {key}: {exc})")
+        return _Acknowledgements(topic, [key for key, _ in items], futures, self._timeout)
 
     def flush(self) -> None:
         self._producer.flush(timeout=self._timeout)
@@ -67,3 +59,24 @@ class KafkaPublisher(Publisher):
             self._producer.flush(timeout=self._timeout)
         finally:
             self._producer.close(timeout=self._timeout)
+
+
+class _Acknowledgements(Delivery):
+    """The broker's acknowledgements of one ``send_many``. Waiting on each future (not
+    flush(), which waits for every thread's messages) lets several threads publish at
+    once, batched by linger_ms."""
+
+    def __init__(self, topic: str, keys: list[str], futures: list, timeout_s: float) -> None:
+        self._topic, self._keys, self._futures, self._timeout = topic, keys, futures, timeout_s
+
+    def wait(self) -> None:
+        failed = []
+        for key, future in zip(self._keys, self._futures):
+            try:
+                future.get(timeout=self._timeout)
+            except KafkaError as exc:
+                failed.append((key, exc))
+        if failed:
+            key, exc = failed[0]
+            raise DeliveryError(f"{len(failed)} of {len(self._keys)} messages to {self._topic} not delivered "
+                                f"(first: key {key}: {exc})")
