@@ -35,40 +35,25 @@ EMPTY = "0" * 16
 
 # A token is an ASCII word or one ideograph/letter of another script.
 _TOKEN = re.compile(r"[a-z0-9]+|[^\W_a-z0-9]")
-# Bit b of every 64-bit lane, for counting a bit across all shingle hashes at once.
-_LANE_MASKS: dict[int, tuple[int, ...]] = {}
-
-
-def _masks(lanes: int) -> tuple[int, ...]:
-    if lanes not in _LANE_MASKS:
-        if len(_LANE_MASKS) > 64:
-            _LANE_MASKS.clear()
-        _LANE_MASKS[lanes] = tuple(
-            int.from_bytes((1 << bit).to_bytes(8, "big") * lanes, "big") for bit in range(BITS)
-        )
-    return _LANE_MASKS[lanes]
+# _BIT_OF[b] maps a byte to its bit b (0 or 1): translating a column of hash bytes
+# with it and counting the ones counts that bit across all shingles, in C.
+_BIT_OF = [bytes((value >> bit) & 1 for value in range(256)) for bit in range(8)]
 
 
 def _simhash(shingles: set[str]) -> int:
     crc = zlib.crc32
-    encoded = [s.encode("utf-8") for s in shingles]
     # Two CRC-32s with different seeds make a stable 64-bit hash per shingle.
-    hashes = [crc(e) << 32 | crc(e, 0x9E3779B9) for e in encoded]
+    hashes = [crc(e) << 32 | crc(e, 0x9E3779B9) for e in map(str.encode, shingles)]
     lanes = len(hashes)
-    packed = int.from_bytes(struct.pack(f">{lanes}Q", *hashes), "big")
+    packed = struct.pack(f">{lanes}Q", *hashes)
     value = 0
-    for bit, mask in enumerate(_masks(_lane_bucket(lanes))):
-        if 2 * (packed & mask).bit_count() > lanes:
-            value |= 1 << bit
+    for column in range(8):  # byte 0 of each big-endian hash holds bits 56-63
+        column_bytes = packed[column::8]
+        low_bit = (7 - column) * 8
+        for bit, bit_of in enumerate(_BIT_OF):
+            if 2 * column_bytes.translate(bit_of).count(1) > lanes:
+                value |= 1 << (low_bit + bit)
     return value
-
-
-def _lane_bucket(lanes: int) -> int:
-    """Masks are cached for a few sizes; a wider mask than needed counts the same bits."""
-    size = 64
-    while size < lanes:
-        size *= 2
-    return size
 
 
 def bands(value: int) -> list[str]:
@@ -85,7 +70,7 @@ def fingerprint(title: str, text: str) -> tuple[str, list[str]]:
         tokens = _TOKEN.findall(fold(body))
         if len(tokens) < MIN_SHINGLES + SHINGLE:
             tokens = _TOKEN.findall(fold(clean(title, 2_000) + " " + body))
-        shingles = {"".join(gram) for gram in zip(*(tokens[i:] for i in range(SHINGLE)))}
+        shingles = set(map("".join, zip(*(tokens[i:] for i in range(SHINGLE)))))
         if not tokens:
             return EMPTY, []
         if len(shingles) >= MIN_SHINGLES:
