@@ -28,6 +28,10 @@ class KafkaPublisher(Publisher):
                 compression_type=compression or None,
                 retries=5,
                 linger_ms=5,
+                # Articles are KBs: kafka-python's default 16 KB batches hold two or
+                # three, and each batch costs Python work; 256 KB cuts the CPU per
+                # message about threefold.
+                batch_size=256 * 1024,
                 max_request_size=8 * 1024 * 1024,
                 request_timeout_ms=int(delivery_timeout_s * 1000),
                 max_block_ms=int(delivery_timeout_s * 1000),
