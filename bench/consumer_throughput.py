@@ -3,6 +3,7 @@ bulk indexing of the same documents, side by side in one run.
 
     .venv/bin/python bench/consumer_throughput.py            # full run (5,000 articles)
     .venv/bin/python bench/consumer_throughput.py --quick    # CI smoke run
+    .venv/bin/python bench/consumer_throughput.py --consumers 2   # two indexer processes
 
 Runs against the shared servers (POLICYWATCH_TEST_KAFKA / POLICYWATCH_TEST_ELASTICSEARCH,
 default 127.0.0.1:39092 and http://127.0.0.1:39200) with unique topic and index names,
@@ -12,10 +13,12 @@ removed afterwards.
   indexer's Kafka loop (consumers.loop.run_consumer + consumers.indexer.build_indexer,
   what `policywatch consume` runs) consumes them in batches of CONSUMER_BATCH_SIZE:
   decode, classify, story lookup, bulk upsert, publish to the classified topic, commit.
-  Timed from the first batch handed to the indexer to the last commit.
+  With --consumers N, N such processes share the topic's partitions as one consumer
+  group (how the indexer scales). Timed from the first batch handed to an indexer to
+  the end of the last batch, once the group has committed every offset.
 * raw bulk: the very documents the pipeline stored (read back), bulk-indexed with
   elasticsearch-py in batches of the same size into a second index made from the same
-  template. Timed around the bulk calls only.
+  template, by N client threads at once. Timed around the bulk calls only.
 Target: pipeline rate >= 0.8 x raw bulk rate.
 """
 
@@ -23,10 +26,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import sys
-import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -47,38 +51,62 @@ def servers() -> tuple[str, str]:
             settings.POLICYWATCH_TEST_ELASTICSEARCH or "http://127.0.0.1:39200")
 
 
-def run_pipeline(kafka: str, es, prefix: str, topics: dict[str, str], count: int, batch: int) -> float:
-    """Articles per second through the indexer loop (see the module docstring)."""
-    store = ElasticsearchArticleStore(es, prefix)
-    store.ensure_ready()
+def run_pipeline(kafka: str, es, es_url: str, prefix: str, topics: dict[str, str], count: int, batch: int,
+                 consumers: int) -> float:
+    """Articles per second through ``consumers`` indexer processes in one consumer group
+    (see the module docstring): from the first batch any member received to the last
+    batch handled, once the group has committed everything."""
+    from consumers import classifier  # noqa: F401  (loaded once, shared by the forked members)
+
+    ElasticsearchArticleStore(es, prefix).ensure_ready()  # before the members race to create it
+    group = f"{prefix}-bench"
+    context = multiprocessing.get_context("fork")
+    stop = context.Event()
+    first = context.Value("d", float("inf"))
+    last = context.Value("d", 0.0)
+    members = [context.Process(target=_consume, args=(kafka, es_url, prefix, topics, group, batch, stop, first, last))
+               for _ in range(consumers)]
+    try:
+        for member in members:
+            member.start()
+        drained = harness.wait_until(lambda: harness.lag(kafka, group, topics["raw"]) == 0
+                                     or not any(member.is_alive() for member in members), timeout_s=1800)
+        stop.set()
+        for member in members:
+            member.join()
+    finally:
+        harness.delete_group(kafka, group)
+    if not drained or any(member.exitcode for member in members):
+        raise SystemExit(f"the consumers did not drain the topic (exit codes {[m.exitcode for m in members]})")
+    return count / (last.value - first.value)
+
+
+def _consume(kafka: str, es_url: str, prefix: str, topics: dict[str, str], group: str, batch: int,
+             stop, first, last) -> None:
+    """One member of the group: what `policywatch consume` runs, timed per batch."""
+    from elasticsearch import Elasticsearch
+
+    store = ElasticsearchArticleStore(Elasticsearch(es_url, request_timeout=60), prefix)
     publisher = KafkaPublisher({"bootstrap_servers": kafka})
     indexer = build_indexer(store, publisher, classified_topic=topics["classified"], dlq_topic=topics["dlq"])
-    stop = threading.Event()
-    seen = {"records": 0, "first": 0.0, "last": 0.0}
 
     def timed(records) -> None:
-        if not seen["first"]:
-            seen["first"] = time.perf_counter()
+        started = time.monotonic()
         indexer.handle_batch(records)
-        seen["records"] += len(records)
-        seen["last"] = time.perf_counter()
-        if seen["records"] >= count:
-            stop.set()
+        with first.get_lock():
+            first.value = min(first.value, started)
+            last.value = max(last.value, time.monotonic())
 
-    group = f"{prefix}-bench"
     try:
         run_consumer([topics["raw"]], group, timed, kafka_config={"bootstrap_servers": kafka}, batch_size=batch,
-                     poll_timeout_ms=500, stop_event=stop, max_idle_polls=20)
+                     poll_timeout_ms=500, stop_event=stop)
     finally:
         publisher.close()
-        harness.delete_group(kafka, group)
-    if seen["records"] < count:
-        raise SystemExit(f"the pipeline handled only {seen['records']} of {count} articles")
-    return count / (seen["last"] - seen["first"])
 
 
-def run_raw_bulk(es, source_prefix: str, prefix: str, batch: int) -> tuple[float, int]:
-    """Articles per second of plain bulk requests carrying the pipeline's documents."""
+def run_raw_bulk(es, source_prefix: str, prefix: str, batch: int, clients: int) -> tuple[float, int]:
+    """Articles per second of plain bulk requests carrying the pipeline's documents,
+    sent by ``clients`` threads at once."""
     from elasticsearch.helpers import scan
 
     es.indices.refresh(index=f"{source_prefix}-articles")
@@ -87,15 +115,20 @@ def run_raw_bulk(es, source_prefix: str, prefix: str, batch: int) -> tuple[float
     store.ensure_ready()
     alias = store.alias
     payloads = [(doc["article_id"], json.dumps(doc, ensure_ascii=False)) for doc in docs]
+    batches = [payloads[start:start + batch] for start in range(0, len(payloads), batch)]
+
+    def send(share: list[list[tuple[str, str]]]) -> None:
+        for chunk in share:
+            lines = []
+            for doc_id, source in chunk:
+                lines.append(json.dumps({"index": {"_index": alias, "_id": doc_id}}))
+                lines.append(source)
+            if es.bulk(operations="\n".join(lines) + "\n")["errors"]:
+                raise SystemExit("raw bulk indexing reported errors")
+
     started = time.perf_counter()
-    for start in range(0, len(payloads), batch):
-        lines = []
-        for doc_id, source in payloads[start:start + batch]:
-            lines.append(json.dumps({"index": {"_index": alias, "_id": doc_id}}))
-            lines.append(source)
-        response = es.bulk(operations="\n".join(lines) + "\n")
-        if response["errors"]:
-            raise SystemExit("raw bulk indexing reported errors")
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(send, [batches[i::clients] for i in range(clients)]))
     return len(docs) / (time.perf_counter() - started), len(docs)
 
 
@@ -106,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=3000, help="article size in UTF-8 bytes (default 3000)")
     parser.add_argument("--batch", type=int, default=settings.CONSUMER_BATCH_SIZE,
                         help=f"batch size for both (default CONSUMER_BATCH_SIZE={settings.CONSUMER_BATCH_SIZE})")
+    parser.add_argument("--consumers", type=int, default=1,
+                        help="indexer processes in the consumer group, and raw bulk clients (default 1)")
     args = parser.parse_args(argv)
     count = 300 if args.quick else args.count
     kafka, es_url = servers()
@@ -124,8 +159,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{settings.KAFKA_COMPRESSION or 'no'} compression")
         print(f"workload: {count} articles of ~{args.size} bytes (mixed zh/en policy, market, filler), "
               f"batches of {args.batch}")
-        pipeline = run_pipeline(kafka, es, f"pw-{run}-p", topics, count, args.batch)
-        raw, indexed = run_raw_bulk(es, f"pw-{run}-p", f"pw-{run}-r", args.batch)
+        print(f"parallelism: {args.consumers} consumer process(es) in one group; "
+              f"{args.consumers} raw bulk client(s)")
+        pipeline = run_pipeline(kafka, es, es_url, f"pw-{run}-p", topics, count, args.batch, args.consumers)
+        raw, indexed = run_raw_bulk(es, f"pw-{run}-p", f"pw-{run}-r", args.batch, args.consumers)
         if indexed != count:
             raise SystemExit(f"the pipeline stored {indexed} of {count} articles")
         ratio = pipeline / raw
