@@ -46,9 +46,9 @@ CLASSIFY_SECONDS = Histogram("policywatch_classify_seconds", "Time to classify o
 # Articles are classified and stored in chunks of this many, so that storing one chunk
 # overlaps classifying the next.
 _WRITE_CHUNK = 100
-# Story candidates per article, from the store (one request for the whole batch) and
-# from the batch itself.
+# Story candidates fetched per batch (one request for the whole batch).
 _CANDIDATES_PER_ARTICLE = 20
+_MAX_CANDIDATES = 10_000
 _BAND_SCAN_LIMIT = 64
 
 Classify = Callable[..., dict[str, Any]]
@@ -100,15 +100,13 @@ class Indexer:
         the bulk request's round trip overlaps the Python work. Refused documents are
         added to ``refused``; returns the classified topic's deliveries to wait on."""
         prints = {a.article_id: stories.fingerprint(a.title, a.text) for a in articles}
-        stored = dict(zip(prints, self.store.story_candidates([bands for _, bands in prints.values()],
-                                                              limit=_CANDIDATES_PER_ARTICLE)))
-        known = _BandIndex()
+        known = self._story_candidates(prints, len(articles))
         sent: list[Delivery] = []
         writes: list[tuple[list[dict[str, Any]], Future]] = []
         with ThreadPoolExecutor(1, thread_name_prefix="indexer-writer") as writer:
             try:
                 for start in range(0, len(articles), _WRITE_CHUNK):
-                    docs = self._documents(articles[start:start + _WRITE_CHUNK], prints, stored, known, indexed_at)
+                    docs = self._documents(articles[start:start + _WRITE_CHUNK], prints, known, indexed_at)
                     writes.append((docs, writer.submit(self.store.index, docs)))
                     if len(writes) > 1:
                         sent.append(self._send_stored(*writes[-2], refused))
@@ -143,19 +141,22 @@ class Indexer:
             letters.append(dead_letters.dead_letter(record, dead_letters.UNDECODABLE, str(exc), failed_at))
             return None
 
+    def _story_candidates(self, prints: dict[str, tuple[str, list[str]]], articles: int) -> _BandIndex:
+        """Earlier copies sharing a band with any article of the batch: one store lookup."""
+        all_bands = sorted({band for _, bands in prints.values() for band in bands})
+        limit = min(_MAX_CANDIDATES, _CANDIDATES_PER_ARTICLE * max(1, articles))
+        return _BandIndex(self.store.story_candidates(all_bands, limit=limit) if all_bands else [])
+
     def _documents(self, articles: list[RawArticle], prints: dict[str, tuple[str, list[str]]],
-                   stored: dict[str, list[dict[str, Any]]], known: _BandIndex,
-                   indexed_at: datetime) -> list[dict[str, Any]]:
-        """Classify the articles and place each in the story of its nearest copy, stored
-        (``stored``: the store's candidates per article) or earlier in the batch (``known``)."""
+                   known: _BandIndex, indexed_at: datetime) -> list[dict[str, Any]]:
+        """Classify the articles and place each in its story."""
         docs = []
         for article in articles:
             started = time.perf_counter()
             labels = self.classify(article.title, article.text, lang=article.lang, url=article.url)
             CLASSIFY_SECONDS.observe(time.perf_counter() - started)
             fingerprint, bands = prints[article.article_id]
-            story_id = stories.assign_story(article.article_id, fingerprint,
-                                            [*stored[article.article_id], *known.sharing(bands)])
+            story_id = stories.assign_story(article.article_id, fingerprint, known.sharing(bands))
             story = {"story_id": story_id, "story_fingerprint": fingerprint, "story_bands": bands}
             docs.append(build_document(article, labels, story, indexed_at))
             # Later copies in this batch can join this one's story before it is stored.
@@ -179,18 +180,25 @@ class Indexer:
 
 
 class _BandIndex:
-    """The batch's own documents by band key, so a later copy in a batch can join the
-    story of an earlier one before either is stored; an article is compared with the
-    few sharing most bands with it, as the store ranks its candidates."""
+    """Story candidates by band key. An article is compared only with the candidates
+    sharing most bands with it (at most _CANDIDATES_PER_ARTICLE), as the store ranks
+    them: a copy shares several bands, a chance match of one 8-bit band is common."""
 
-    def __init__(self) -> None:
-        self._documents: list[dict[str, Any]] = []
-        self._by_band: dict[str, list[int]] = {}  # band -> positions in _documents
+    def __init__(self, candidates: list[dict[str, Any]]) -> None:
+        self._candidates: list[dict[str, Any]] = []
+        self._by_band: dict[str, list[int]] = {}  # band -> positions in _candidates
+        self._unbanded: list[dict[str, Any]] = []  # a store that did not return bands
+        for candidate in candidates:
+            self.add(candidate)
 
-    def add(self, document: dict[str, Any]) -> None:
-        position = len(self._documents)
-        self._documents.append(document)
-        for band in document["story_bands"]:
+    def add(self, candidate: dict[str, Any]) -> None:
+        bands = candidate.get("story_bands")
+        if bands is None:
+            self._unbanded.append(candidate)
+            return
+        position = len(self._candidates)
+        self._candidates.append(candidate)
+        for band in bands:
             self._by_band.setdefault(band, []).append(position)
 
     def sharing(self, bands: list[str]) -> list[dict[str, Any]]:
@@ -199,7 +207,8 @@ class _BandIndex:
             # A crowded band is weak evidence; its latest entries are enough to find a
             # story that has many copies, and bound the work per article.
             shared.update(self._by_band.get(band, ())[-_BAND_SCAN_LIMIT:])
-        return [self._documents[position] for position, _ in shared.most_common(_CANDIDATES_PER_ARTICLE)]
+        best = [self._candidates[position] for position, _ in shared.most_common(_CANDIDATES_PER_ARTICLE)]
+        return [*best, *self._unbanded]
 
 
 def build_indexer(store: ArticleStore, publisher: Publisher, *, classified_topic: str | None = None,

@@ -90,11 +90,9 @@ class ArticleStore(ABC):
         except ``by_source`` and ``by_day``, which count all."""
 
     @abstractmethod
-    def story_candidates(self, band_sets: list[list[str]], limit: int = 20) -> list[list[dict[str, Any]]]:
-        """For each list of SimHash band keys (one per article), the stored documents
-        sharing at least one of them, most shared keys first, then most recently
-        indexed; at most ``limit`` each. Dicts with ``article_id``, ``story_id``,
-        ``story_fingerprint``, ``source``."""
+    def story_candidates(self, bands: list[str], limit: int = 20) -> list[dict[str, Any]]:
+        """Stored documents sharing at least one SimHash band key with ``bands``:
+        dicts with ``article_id``, ``story_id``, ``story_fingerprint``, ``source``."""
 
     @abstractmethod
     def scan(self, after_id: str | None = None, batch_size: int = 500) -> Iterator[list[dict[str, Any]]]:

@@ -24,12 +24,13 @@ import settings
 from policywatch.errors import PermanentError, TransientError
 from policywatch.store import es_layout, es_query
 from policywatch.store.base import ArticleQuery, ArticleStore, IndexFailure, SearchResult
-from policywatch.store.es_errors import error_type, is_transient, mapped_errors
+from policywatch.store.es_errors import is_transient, mapped_errors
 
 log = logging.getLogger(__name__)
 
-# story_candidates() answers these.
-_STORY_FIELDS = ["article_id", "story_id", "story_fingerprint", "source"]
+# story_candidates() answers these (story_bands too, so the indexer can match a batch's
+# articles to candidates found by one lookup for the whole batch).
+_STORY_FIELDS = ["article_id", "story_id", "story_fingerprint", "source", "story_bands"]
 
 
 def default_index_options() -> es_layout.IndexOptions:
@@ -122,27 +123,14 @@ class ElasticsearchArticleStore(ArticleStore):
             response = self.client.search(index=self.alias, **es_query.stats_body(since, until))
         return es_query.stats_from_response(response)
 
-    def story_candidates(self, band_sets: list[list[str]], limit: int = 20) -> list[list[dict[str, Any]]]:
-        # One search per article, all in one request; each shared band scores 1, so the
-        # copies sharing most bands come first and chance matches of one band last.
-        asked = [i for i, bands in enumerate(band_sets) if bands]
-        found: list[list[dict[str, Any]]] = [[] for _ in band_sets]
-        if not asked:
-            return found
-        searches: list[dict[str, Any]] = []
-        for i in asked:
-            should = [{"constant_score": {"filter": {"term": {"story_bands": band}}}} for band in band_sets[i]]
-            searches += [{}, {"query": {"bool": {"should": should}}, "size": limit, "_source": _STORY_FIELDS,
-                              "sort": [{"_score": {"order": "desc"}}, *es_query.SORTS["indexed"]]}]
+    def story_candidates(self, bands: list[str], limit: int = 20) -> list[dict[str, Any]]:
+        if not bands:
+            return []
         with mapped_errors(f"looking up story candidates in {self.alias}"):
-            responses = self.client.msearch(index=self.alias, searches=searches)["responses"]
-        for i, response in zip(asked, responses):
-            if "error" in response:
-                kind = error_type(response)
-                error = TransientError if is_transient(response.get("status"), kind) else PermanentError
-                raise error(f"looking up story candidates in {self.alias}: {kind}: {response['error']}")
-            found[i] = [{name: hit["_source"].get(name) for name in _STORY_FIELDS} for hit in response["hits"]["hits"]]
-        return found
+            response = self.client.search(
+                index=self.alias, query={"terms": {"story_bands": list(bands)}}, size=limit,
+                source=_STORY_FIELDS, sort=es_query.SORTS["indexed"])
+        return [{name: hit["_source"].get(name) for name in _STORY_FIELDS} for hit in response["hits"]["hits"]]
 
     def scan(self, after_id: str | None = None, batch_size: int = 500) -> Iterator[list[dict[str, Any]]]:
         cursor = after_id

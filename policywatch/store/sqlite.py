@@ -259,21 +259,16 @@ class SqliteArticleStore(ArticleStore):
             result[name] = {row["key"]: row["n"] for row in rows}
         return result
 
-    def story_candidates(self, band_sets: list[list[str]], limit: int = 20) -> list[list[dict[str, Any]]]:
-        found: list[list[dict[str, Any]]] = []
-        for bands in band_sets:
-            if not bands:
-                found.append([])
-                continue
-            marks = ",".join("?" * len(bands))
-            rows = self._run(
-                f"SELECT d.article_id, d.story_id, d.story_fingerprint, d.source FROM article_labels l "
-                f"JOIN article_docs d ON d.article_id = l.article_id "
-                f"WHERE l.field = 'story_bands' AND l.value IN ({marks}) GROUP BY d.article_id "
-                f"ORDER BY COUNT(*) DESC, d.indexed_at DESC, d.article_id LIMIT ?",
-                [*bands, limit])
-            found.append([dict(row) for row in rows])
-        return found
+    def story_candidates(self, bands: list[str], limit: int = 20) -> list[dict[str, Any]]:
+        if not bands:
+            return []
+        marks = ",".join("?" * len(bands))
+        rows = self._run(
+            f"SELECT d.article_id, d.story_id, d.story_fingerprint, d.source FROM article_docs d "
+            f"WHERE d.article_id IN (SELECT article_id FROM article_labels WHERE field = 'story_bands' "
+            f"AND value IN ({marks})) ORDER BY d.indexed_at DESC, d.article_id LIMIT ?",
+            [*bands, limit])
+        return [dict(row) for row in rows]
 
     def scan(self, after_id: str | None = None, batch_size: int = 500) -> Iterator[list[dict[str, Any]]]:
         cursor = after_id or ""
