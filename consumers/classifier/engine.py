@@ -12,11 +12,10 @@ import math
 import operator
 import re
 from collections import defaultdict
-from dataclasses import replace
-from typing import Callable
 
+from consumers.classifier.applied import applied
 from consumers.classifier.doctype import doc_type
-from consumers.classifier.hits import Hit, new_hit, outermost, scan
+from consumers.classifier.hits import Hit, outermost, scan
 from consumers.classifier.lexicon import Lexicon, Term
 from consumers.classifier.normalise import lower_same_length
 
@@ -64,11 +63,16 @@ class Anchors:
     """Where the text speaks of blockchain (or crypto assets, or central-bank digital
     currency): labels of policy content count only near such a place."""
 
-    def __init__(self, signals: dict[str, tuple[float, list[Hit]]], window: int) -> None:
+    def __init__(self, signals: dict[str, tuple[float, list[Hit]]], window: int,
+                 folded: str = "", industry: re.Pattern[str] | None = None) -> None:
         anchors = [h for group in ANCHOR_GROUPS for h in signals.get(group, (0.0, []))[1]]
+        self.hits = anchors
         self.starts = sorted(h.start for h in anchors)
         self.edges = frozenset(h.start for h in anchors) | frozenset(h.end for h in anchors)
         self.window = window
+        # 区块链企业, blockchain firms: the industry, to which nothing is applied
+        self.technology_starts = self.starts if industry is None else sorted(
+            h.start for h in anchors if industry.match(folded, h.end) is None)
 
     def joined(self, hit: Hit, folded: str) -> bool:
         """Whether ``hit`` is joined to a blockchain mention by a plus: 区块链+政务,
@@ -83,15 +87,20 @@ class Anchors:
             return before is not None and before.start() in self.edges
         return False
 
-    def near(self, hit: Hit, window: int | None = None) -> bool:
+    def near(self, hit: Hit, window: int | None = None, starts: list[int] | None = None) -> bool:
         """Whether ``hit`` starts within ``window`` characters (default: the anchors'
-        window) of a blockchain mention."""
-        starts, position = self.starts, hit[0]
+        window) of a blockchain mention (one of ``starts``, default all)."""
+        position = hit[0]
+        starts = self.starts if starts is None else starts
         window = self.window if window is None else window
         i = bisect.bisect_left(starts, position)
         if i < len(starts) and starts[i] - position <= window:
             return True
         return i > 0 and position - starts[i - 1] <= window
+
+    def near_technology(self, hit: Hit, window: int) -> bool:
+        """Within ``window`` of a mention of blockchain as a technology (not 区块链企业)."""
+        return self.near(hit, window, self.technology_starts)
 
 
 _ENDINGS = re.compile(r"(?:ies|ing|ed|es|s|y)$")
@@ -137,53 +146,8 @@ def weighted(hits: list[Hit], anchors: Anchors | None = None,
     return {label: (scores[label], evidence[label]) for label in scores}
 
 
-def listed(lex: Lexicon, hits: list[Hit], folded: str, applied: Callable[[Hit], bool]) -> list[Hit]:
-    """``hits`` (application hits, outermost) with those in an enumeration of
-    applications raised to the list weight (see named_in_list in applications.yaml),
-    when ``applied`` holds for an item of the enumeration (it is about blockchain)."""
-    ordered = sorted(hits, key=_START)
-    runs: list[list[int]] = []
-    for i in range(1, len(ordered)):
-        left, right = ordered[i - 1], ordered[i]
-        gap = right.start - left.end
-        if (left.term.labels != right.term.labels and 0 <= gap <= lex.list_max_gap
-                and left.term.weight > 0 and right.term.weight > 0
-                and lex.list_gap.fullmatch(folded, left.end, right.start)):
-            if runs and runs[-1][-1] == i - 1:
-                runs[-1].append(i)
-            else:
-                runs.append([i - 1, i])
-    boost = {i for run in runs if any(applied(ordered[i]) for i in run) for i in run}
-    return [new_hit(Hit, (h.start, h.end, _raised(h.term, lex.list_weight))) if i in boost else h
-            for i, h in enumerate(ordered)]
-
-
-class Sentences:
-    """Whether a place of the text is in a sentence that speaks of blockchain."""
-
-    def __init__(self, folded: str, anchors: Anchors) -> None:
-        self.folded, self.anchors = folded, anchors
-
-    def anchored_at(self, hit: Hit) -> bool:
-        """A blockchain mention within the anchors' window before or after ``hit`` with
-        no sentence end between (searched on demand: most texts need a few)."""
-        starts, position, folded = self.anchors.starts, hit[0], self.folded
-        i = bisect.bisect_right(starts, position)
-        if i > 0 and position - starts[i - 1] <= self.anchors.window:
-            if _SENTENCE_END.search(folded, starts[i - 1], position) is None:
-                return True
-        return (i < len(starts) and starts[i] - position <= self.anchors.window
-                and _SENTENCE_END.search(folded, position, starts[i]) is None)
-
-
-_SENTENCE_END = re.compile(r"[。！？\n]|[.!?](?=\s)")
 _PLUS_AFTER = re.compile(r"\s*[+＋]\s*")
 _PLUS_BEFORE = re.compile(r"\s*[+＋]\s*$")
-
-
-@functools.lru_cache(maxsize=4096)
-def _raised(term: Term, weight: float) -> Term:
-    return replace(term, weight=max(term.weight, weight))
 
 
 def features(signals: dict[str, tuple[float, list[Hit]]], size: int, title_end: int) -> dict[str, float]:
@@ -232,7 +196,7 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     hits = scan(lex, folded)
     signals = weighted(hits["signal"])
     wide = len(body.encode("utf-8", errors="replace")) < 2 * len(body)
-    anchors = Anchors(signals, WINDOW_EN if wide else WINDOW_ZH)
+    anchors = Anchors(signals, WINDOW_EN if wide else WINDOW_ZH, folded, lex.industry_after)
     values = features(signals, len(body), title_end)
     near = weighted([h for h in hits["signal"] if h.term.labels[0] in NEAR_GROUPS], anchors)
     near_actors = sum(1 for h in hits["national"] if anchors.near(h))
@@ -253,18 +217,8 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
         content = outermost(hits["theme"] + hits["application"])
         for kind, out in (("application", applications), ("theme", themes)):
             kind_hits = [h for h in content if h.term.kind == kind]
-            if kind == "application":
-                # applied to, not merely named: an enumeration of applications counts
-                # in a sentence about blockchain, a generic word only right next to a
-                # blockchain mention in its sentence (区块链+金融, blockchain-based payments)
-                close = lex.generic_near_en if wide else lex.generic_near_zh
-                sentences = Sentences(folded, anchors)
-                kind_hits = listed(lex, kind_hits, folded, sentences.anchored_at)
-                kind_hits = [h for h in kind_hits if h.term.weight >= lex.generic_below
-                             or (anchors.near(h, close) and sentences.anchored_at(h))]
-                kind_hits = [new_hit(Hit, (h.start, h.end, _raised(h.term, lex.generic_below)))
-                             if 0 < h.term.weight < lex.generic_below and anchors.joined(h, folded) else h
-                             for h in kind_hits]
+            if kind == "application":  # applied to blockchain, not merely named
+                kind_hits = applied(lex, kind_hits, folded, anchors, hits["technology"], hits["cue"], signals, wide)
             for label, (weight, label_hits) in sorted(weighted(kind_hits, anchors, folded).items()):
                 if weight >= lex.label_min.get(label, 1.0):
                     out.append(label)

@@ -22,7 +22,7 @@ from consumers.classifier.normalise import fold, variants
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
-LEXICON_VERSION = "lexicon-1.0"
+LEXICON_VERSION = "lexicon-1.1"
 
 
 class LexiconError(ValueError):
@@ -62,6 +62,10 @@ class Lexicon:
     generic_below: float
     generic_near_zh: int
     generic_near_en: int
+    industry_after: re.Pattern[str]
+    peer_max_gap: int
+    peer_gap: re.Pattern[str]
+    generic_clues: dict[str, tuple[str, ...]]
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -268,11 +272,13 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     list_weight = _number(paths["applications"], "named_in_list", "weight", listing.get("weight"))
     list_max_gap = _number(paths["applications"], "named_in_list", "max_gap", listing.get("max_gap"))
     separators = _phrases(paths["applications"], "named_in_list", "separators", listing.get("separators"))
-    list_gap = re.compile(r"(?:\s|" + "|".join(re.escape(fold(p)) for p in separators) + ")*")
+    list_gap = re.compile(r"\s*(?:" + _alternatives(separators) + r")(?:\s|" + _alternatives(separators) + ")*")
     applied = _mapping(paths["applications"], "applied_to", "applied_to",
                        _read(paths["applications"]).get("applied_to"))
     generic = [_number(paths["applications"], "applied_to", key, applied.get(key)) for key in ("generic_below", "zh", "en")]
+    industry_after, peer_max_gap, peer_gap = _load_applied(builder, paths["applications"], applied)
     relevance = _load_relevance(builder, paths["relevance"])
+    clues = _generic_clues(paths["applications"], relevance["groups"])
     doc_rules = _load_doc_types(builder, paths["doc_types"])
     digest = hashlib.sha256()
     for path in sorted(directory.glob("*.yaml")):
@@ -280,4 +286,42 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     return Lexicon(*builder.build(), f"{LEXICON_VERSION}+{digest.hexdigest()[:12]}",
                    suffix_re, prefix_re, local, relevance, doc_rules, minimum,
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
-                   list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]))
+                   list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]),
+                   industry_after, int(peer_max_gap), peer_gap, clues)
+
+
+def _generic_clues(path: Path, groups: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """applications.<application>.generic_clues: relevance signal groups, one of which
+    must be in the sentence of a generic word of that application for it to count."""
+    clues: dict[str, tuple[str, ...]] = {}
+    for label, spec in _mapping(path, "applications", "applications", _read(path).get("applications")).items():
+        if isinstance(spec, dict) and "generic_clues" in spec:
+            named = _phrases(path, str(label), "generic_clues", spec["generic_clues"])
+            if not set(named) <= set(groups):
+                raise _err(path, str(label), "generic_clues", f"must name signal groups of relevance.yaml {groups}")
+            clues[str(label)] = tuple(named)
+    return clues
+
+
+def _alternatives(phrases: list[str]) -> str:
+    """A regex alternation of ``phrases`` folded, in every spelling, longest first."""
+    forms = {v for p in phrases for v in variants(fold(p))}
+    return "|".join(re.escape(v) for v in sorted(forms, key=len, reverse=True))
+
+
+def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]) -> tuple[re.Pattern[str], float, re.Pattern[str]]:
+    """The words that tell where blockchain is applied (see consumers.classifier.applied):
+    cues of a sentence about applications, the nouns that make a blockchain mention name
+    the industry, and the technologies an application may be listed beside."""
+    for phrase in _phrases(path, "applied_to", "cues", applied.get("cues")):
+        builder.add(phrase, Term("cue", ("cue",), 1.0, False))
+    industry = _phrases(path, "applied_to", "industry", applied.get("industry"))
+    industry_after = re.compile(r"[\s-]*(?:" + _alternatives(industry) + ")")
+    peers = _mapping(path, "technology_peers", "technology_peers", _read(path).get("technology_peers"))
+    for phrase in _phrases(path, "technology_peers", "technologies", peers.get("technologies")):
+        builder.add(phrase, Term("technology", ("technology",), 1.0, False))
+    max_gap = _number(path, "technology_peers", "max_gap", peers.get("max_gap"))
+    separators = _phrases(path, "technology_peers", "separators", peers.get("separators"))
+    alternatives = _alternatives(separators)
+    peer_gap = re.compile(r"\s*(?:" + alternatives + r")(?:\s|" + alternatives + ")*")  # 区块链溯源 is one compound
+    return industry_after, max_gap, peer_gap

@@ -41,3 +41,42 @@ def test_cbdc_pilot_is_finance():
     labels = classify("PBoC extends digital yuan pilot to more cities", text)
     assert labels["relevant"] is True
     assert labels["applications"] == ["finance"]
+
+
+def test_area_in_another_sentence_is_another_topic():
+    report = ("省长作政府工作报告，提出建设区块链产业园，对入驻的区块链企业给予房租补贴。"
+              "报告同时提出，要深化医疗卫生体制改革，加快保障性住房建设。")
+    labels = classify("省政府工作报告提出建设区块链产业园", report)
+    assert labels["relevant"] is True
+    assert not {"healthcare", "real_estate"} & set(labels["applications"])
+    # a neighbouring sentence that speaks of applications continues the blockchain one
+    cued = classify("省政府工作报告提出建设区块链产业园", report.replace("报告同时提出，要深化医疗卫生体制改革，加快保障性住房建设。",
+                                                           "其中，示范应用将重点放在医疗健康数据共享。"))
+    assert "healthcare" in cued["applications"]
+
+
+def test_application_listed_beside_technologies_is_a_peer_technology():
+    peers = classify(TITLE, POLICY + "加快5G、工业互联网、物联网、区块链、人工智能等新型基础设施建设。")
+    assert not {"manufacturing", "iot"} & set(peers["applications"])
+    fused = classify(TITLE, POLICY + "推动区块链与工业互联网融合，在装备制造企业开展应用试点。")
+    assert "manufacturing" in fused["applications"]
+
+
+def test_generic_word_beside_the_blockchain_industry_is_funding_not_finance():
+    text = POLICY + "对区块链企业申请银行贷款的给予贴息，支持区块链企业通过股权融资做大做强。"
+    assert "finance" not in classify(TITLE, text)["applications"]
+    assert "finance" in classify(TITLE, POLICY + "推动区块链技术在银行业务中的应用。")["applications"]
+
+
+def test_names_of_bodies_name_no_area():
+    text = POLICY + "（责任单位：市大数据局、市教育局、市农业农村局、市税务局）"
+    assert not {"education", "agriculture", "tax_invoicing"} & set(classify(TITLE, text)["applications"])
+
+
+def test_crypto_names_are_background_unless_regulation_is_spoken_of():
+    policy = ("The city government issued measures to support blockchain firms and build a blockchain industrial park. "
+              "The measures also fund blockchain research and a blockchain public service platform. ")
+    background = policy + "Blockchain, the technology behind bitcoin and other cryptocurrencies, is a priority industry."
+    assert "digital_assets" not in classify("City issues blockchain measures", background)["applications"]
+    regulated = policy + "Regulators said the blockchain park will not host any bitcoin or cryptocurrency trading, which stays banned."
+    assert "digital_assets" in classify("City issues blockchain measures", regulated)["applications"]

@@ -42,6 +42,11 @@ def test_shipped_lexicons_load():
     ("doc_types.yaml", "  verbs: [", "  verbs: [[], ", "doc_types.yaml: entry 'announcement', field 'verbs'"),
     ("doc_types.yaml", "first_person: [", "first_person: [3, ", "doc_types.yaml: entry 'first_person', field 'first_person'"),
     ("applications.yaml", "  zh: 20", "  zh: near", "applications.yaml: entry 'applied_to', field 'zh'"),
+    ("applications.yaml", "generic_clues: [regulation]", "generic_clues: [rumours]",
+     "applications.yaml: entry 'digital_assets', field 'generic_clues'"),
+    ("applications.yaml", "  max_gap: 8", "  max_gap: wide", "applications.yaml: entry 'technology_peers', field 'max_gap'"),
+    ("applications.yaml", "  cues: [", "  cues: [[], ", "applications.yaml: entry 'applied_to', field 'cues'"),
+    ("applications.yaml", "  industry: [", "  industry: [7, ", "applications.yaml: entry 'applied_to', field 'industry'"),
 ])
 def test_invalid_entry_is_named(lexicons, name, old, new, message):
     edit(lexicons / name, old, new)

@@ -1,0 +1,143 @@
+"""Which application phrases name an area that blockchain is applied to (taxonomy.md
+"applications": areas named *for* blockchain), not areas the article also covers.
+
+An application phrase counts only where the text applies blockchain to it
+(lexicons/applications.yaml ``applied_to`` and ``named_in_list`` hold the words and
+distances):
+
+1. Scope: in a sentence that names blockchain (within the anchors' window), or in a
+   neighbouring sentence within the window that speaks of applications (a cue:
+   应用, 场景, 试点, projects...): "In the field of smart cities, the province will
+   implement traceability projects". Elsewhere (the work report's chapters on schools
+   and hospitals) it is another topic.
+2. A generic word (金融, bank) counts only right next to a blockchain mention that
+   names the technology, not the industry (区块链+金融, blockchain-based payments; not
+   区块链企业可申请银行贷款), or as an item of an enumeration in scope.
+3. An enumeration of applications (数字金融、物联网、智能制造) raises its items to the
+   list weight; but an application listed beside blockchain or another technology
+   (5G、工业互联网、物联网、区块链) is a peer technology, not an area: it counts nothing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import operator
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from consumers.classifier.hits import Hit, new_hit
+
+if TYPE_CHECKING:
+    from consumers.classifier.engine import Anchors
+    from consumers.classifier.lexicon import Lexicon, Term
+
+_START = operator.itemgetter(0)
+_SENTENCE_END = re.compile(r"[。！？\n]|[.!?](?=\s)")
+
+
+@functools.lru_cache(maxsize=4096)
+def raised(term: Term, weight: float) -> Term:
+    return replace(term, weight=max(term.weight, weight))
+
+
+class Sentences:
+    """Whether a place of the text is in a sentence that speaks of blockchain, or of
+    applications next to one that does."""
+
+    def __init__(self, folded: str, anchors: Anchors, cues: list[Hit]) -> None:
+        self.folded, self.anchors = folded, anchors
+        self.cue_starts = sorted(h.start for h in cues)
+
+    def shares_sentence(self, hit: Hit, starts: list[int]) -> bool:
+        """One of ``starts`` (sorted) is within the anchors' window before or after
+        ``hit`` with no sentence end between (searched on demand: most texts need a few)."""
+        folded, window, position = self.folded, self.anchors.window, hit[0]
+        i = bisect.bisect_right(starts, position)
+        if i > 0 and position - starts[i - 1] <= window:
+            if _SENTENCE_END.search(folded, starts[i - 1], position) is None:
+                return True
+        return (i < len(starts) and starts[i] - position <= window
+                and _SENTENCE_END.search(folded, position, starts[i]) is None)
+
+    def anchored_at(self, hit: Hit) -> bool:
+        """``hit`` is in a sentence that names blockchain."""
+        return self.shares_sentence(hit, self.anchors.starts)
+
+    def in_scope(self, hit: Hit) -> bool:
+        """``hit`` is in a sentence that names blockchain, or near one in a sentence
+        that names applications."""
+        return self.anchored_at(hit) or (self.anchors.near(hit) and self.shares_sentence(hit, self.cue_starts))
+
+
+def _runs(lex: Lexicon, ordered: list[Hit], folded: str) -> list[list[int]]:
+    """Indexes of enumerations: neighbours of different labels separated only by list
+    separators, at most ``named_in_list.max_gap`` characters apart."""
+    runs: list[list[int]] = []
+    for i in range(1, len(ordered)):
+        left, right = ordered[i - 1], ordered[i]
+        gap = right.start - left.end
+        if (left.term.labels != right.term.labels and 0 <= gap <= lex.list_max_gap
+                and left.term.weight > 0 and right.term.weight > 0
+                and lex.list_gap.fullmatch(folded, left.end, right.start)):
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i - 1, i])
+    return runs
+
+
+def _peer_edges(peers: list[Hit]) -> tuple[frozenset[int], frozenset[int]]:
+    return frozenset(h.end for h in peers), frozenset(h.start for h in peers)
+
+
+def _beside(lex: Lexicon, hit: Hit, folded: str, ends: frozenset[int], starts: frozenset[int]) -> bool:
+    """Whether a technology (blockchain, 人工智能, big data) is listed right before or
+    after ``hit``, separated only by peer separators."""
+    gap = lex.peer_max_gap
+    for end in range(max(0, hit.start - gap), hit.start + 1):
+        if end in ends and lex.peer_gap.fullmatch(folded, end, hit.start):
+            return True
+    for start in range(hit.end, min(len(folded), hit.end + gap) + 1):
+        if start in starts and lex.peer_gap.fullmatch(folded, hit.end, start):
+            return True
+    return False
+
+
+def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, technologies: list[Hit],
+            cues: list[Hit], signals: dict[str, tuple[float, list[Hit]]], wide: bool) -> list[Hit]:
+    """The application hits (outermost) that name an area blockchain is applied to,
+    with their weights as they count (see the module's rules)."""
+    ordered = sorted(hits, key=_START)
+    sentences = Sentences(folded, anchors, cues)
+    ends, starts = _peer_edges(technologies + anchors.hits)
+    joined = [anchors.joined(h, folded) for h in ordered]  # 区块链+金融、区块链+教育
+    peer = [not joined[i] and _beside(lex, h, folded, ends, starts) for i, h in enumerate(ordered)]
+    boost: set[int] = set()
+    for run in _runs(lex, ordered, folded):
+        if any(peer[i] for i in run):
+            for i in run:
+                peer[i] = True
+        elif any(sentences.in_scope(ordered[i]) for i in run):
+            boost.update(run)
+    close = lex.generic_near_en if wide else lex.generic_near_zh
+    kept: list[Hit] = []
+    for i, hit in enumerate(ordered):
+        term = hit.term
+        if peer[i] or term.weight <= 0:
+            continue
+        if i in boost:
+            kept.append(new_hit(Hit, (hit.start, hit.end, raised(term, lex.list_weight))))
+        elif term.weight < lex.generic_below:
+            clues = lex.generic_clues.get(term.labels[0])
+            if clues and not sentences.shares_sentence(
+                    hit, sorted(h.start for group in clues for h in signals.get(group, (0.0, []))[1])):
+                continue
+            if joined[i]:
+                kept.append(new_hit(Hit, (hit.start, hit.end, raised(term, lex.generic_below))))
+            elif anchors.near_technology(hit, close) and sentences.anchored_at(hit):
+                kept.append(hit)
+        elif sentences.in_scope(hit):
+            kept.append(hit)
+    return kept
