@@ -5,24 +5,28 @@ An application phrase counts only where the text applies blockchain to it
 (lexicons/applications.yaml ``applied_to`` and ``named_in_list`` hold the words and
 distances):
 
-1. Scope: in a sentence that names blockchain (within the anchors' window), or in a
+1. Scope: in a sentence that names blockchain as a technology (within the anchors'
+   window; 区块链企业 and blockchain start-ups name the industry), or in a
    neighbouring sentence within the window that speaks of applications (a cue:
    应用, 场景, 试点, projects...): "In the field of smart cities, the province will
    implement traceability projects". Elsewhere (the work report's chapters on schools
    and hospitals) it is another topic.
-2. A generic word (金融, bank) counts only right next to a blockchain mention that
-   names the technology, not the industry (区块链+金融, blockchain-based payments; not
-   区块链企业可申请银行贷款), or as an item of an enumeration in scope.
+2. A generic word (金融, bank) counts in full only joined to blockchain by a plus
+   (区块链+金融) or named as an area in scope (金融领域, the financial sector); at its
+   own weight right next to a blockchain mention that names the technology, not the
+   industry (blockchain-based payments; not 区块链企业可申请银行贷款); or as an item of
+   an enumeration in scope.
 3. An enumeration of applications (数字金融、物联网、智能制造) raises its items to the
    list weight; but an application listed beside blockchain or another technology
-   (5G、工业互联网、物联网、区块链) is a peer technology, not an area: it counts nothing.
+   (5G、工业互联网、物联网、区块链) is a peer technology, not an area, and one followed by
+   a word for bodies (民政、不动产登记等部门; tax departments) names departments: they
+   count nothing.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
-import operator
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -33,7 +37,6 @@ if TYPE_CHECKING:
     from consumers.classifier.engine import Anchors
     from consumers.classifier.lexicon import Lexicon, Term
 
-_START = operator.itemgetter(0)
 _SENTENCE_END = re.compile(r"[。！？\n]|[.!?](?=\s)")
 
 
@@ -62,8 +65,9 @@ class Sentences:
                 and _SENTENCE_END.search(folded, position, starts[i]) is None)
 
     def anchored_at(self, hit: Hit) -> bool:
-        """``hit`` is in a sentence that names blockchain."""
-        return self.shares_sentence(hit, self.anchors.starts)
+        """``hit`` is in a sentence that names blockchain as a technology (a sentence on
+        区块链企业 or 区块链人才 alone speaks of the industry: it needs a cue)."""
+        return self.shares_sentence(hit, self.anchors.technology_starts)
 
     def in_scope(self, hit: Hit) -> bool:
         """``hit`` is in a sentence that names blockchain, or near one in a sentence
@@ -88,53 +92,61 @@ def _runs(lex: Lexicon, ordered: list[Hit], folded: str) -> list[list[int]]:
     return runs
 
 
-def _peer_edges(peers: list[Hit]) -> tuple[frozenset[int], frozenset[int]]:
-    return frozenset(h.end for h in peers), frozenset(h.start for h in peers)
+class Peers:
+    """Where a technology (blockchain, 人工智能, big data) is listed: an application
+    phrase right before or after one, separated only by peer separators, is a peer."""
 
+    def __init__(self, lex: Lexicon, folded: str, technologies: list[Hit]) -> None:
+        self.lex, self.folded = lex, folded
+        self.after = set()  # where a phrase listed after a technology starts
+        for hit in technologies:
+            gap = lex.peer_gap.match(folded, hit.end)
+            if gap is not None and gap.end() - hit.end <= lex.peer_max_gap:
+                self.after.add(gap.end())
+        self.starts = frozenset(h.start for h in technologies)
 
-def _beside(lex: Lexicon, hit: Hit, folded: str, ends: frozenset[int], starts: frozenset[int]) -> bool:
-    """Whether a technology (blockchain, 人工智能, big data) is listed right before or
-    after ``hit``, separated only by peer separators."""
-    gap = lex.peer_max_gap
-    for end in range(max(0, hit.start - gap), hit.start + 1):
-        if end in ends and lex.peer_gap.fullmatch(folded, end, hit.start):
+    def beside(self, hit: Hit) -> bool:
+        if hit.start in self.after:
             return True
-    for start in range(hit.end, min(len(folded), hit.end + gap) + 1):
-        if start in starts and lex.peer_gap.fullmatch(folded, hit.end, start):
-            return True
-    return False
+        gap = self.lex.peer_gap.match(self.folded, hit.end)
+        return gap is not None and gap.end() in self.starts and gap.end() - hit.end <= self.lex.peer_max_gap
 
 
 def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, technologies: list[Hit],
             cues: list[Hit], signals: dict[str, tuple[float, list[Hit]]], wide: bool) -> list[Hit]:
-    """The application hits (outermost) that name an area blockchain is applied to,
-    with their weights as they count (see the module's rules)."""
-    ordered = sorted(hits, key=_START)
+    """The application hits (outermost, in order of start) that name an area blockchain
+    is applied to, with their weights as they count (see the module's rules)."""
+    ordered = [h for h in hits if anchors.near(h)]  # nothing further counts
     sentences = Sentences(folded, anchors, cues)
-    ends, starts = _peer_edges(technologies + anchors.hits)
-    joined = [anchors.joined(h, folded) for h in ordered]  # 区块链+金融、区块链+教育
-    peer = [not joined[i] and _beside(lex, h, folded, ends, starts) for i, h in enumerate(ordered)]
+    peers = Peers(lex, folded, technologies + anchors.hits)
+    body_after = lex.body_after.match
+    # a technology's or a department's name, unless joined to blockchain (区块链+金融、区块链+教育)
+    dropped = [(body_after(folded, h.end) is not None or peers.beside(h)) and not anchors.joined(h, folded)
+               for h in ordered]
     boost: set[int] = set()
     for run in _runs(lex, ordered, folded):
-        if any(peer[i] for i in run):
+        if any(dropped[i] for i in run):  # a list of technologies, or of departments (民政、不动产登记等部门)
             for i in run:
-                peer[i] = True
+                dropped[i] = True
         elif any(sentences.in_scope(ordered[i]) for i in run):
             boost.update(run)
     close = lex.generic_near_en if wide else lex.generic_near_zh
     kept: list[Hit] = []
+    clue_starts: dict[tuple[str, ...], list[int]] = {}
     for i, hit in enumerate(ordered):
         term = hit.term
-        if peer[i] or term.weight <= 0:
+        if dropped[i] or term.weight <= 0:
             continue
         if i in boost:
             kept.append(new_hit(Hit, (hit.start, hit.end, raised(term, lex.list_weight))))
         elif term.weight < lex.generic_below:
             clues = lex.generic_clues.get(term.labels[0])
-            if clues and not sentences.shares_sentence(
-                    hit, sorted(h.start for group in clues for h in signals.get(group, (0.0, []))[1])):
-                continue
-            if joined[i]:
+            if clues:
+                if clues not in clue_starts:
+                    clue_starts[clues] = sorted(h.start for group in clues for h in signals.get(group, (0.0, []))[1])
+                if not sentences.shares_sentence(hit, clue_starts[clues]):
+                    continue
+            if anchors.joined(hit, folded) or (lex.area_after.match(folded, hit.end) and sentences.in_scope(hit)):
                 kept.append(new_hit(Hit, (hit.start, hit.end, raised(term, lex.generic_below))))
             elif anchors.near_technology(hit, close) and sentences.anchored_at(hit):
                 kept.append(hit)

@@ -66,6 +66,8 @@ class Lexicon:
     peer_max_gap: int
     peer_gap: re.Pattern[str]
     generic_clues: dict[str, tuple[str, ...]]
+    area_after: re.Pattern[str]
+    body_after: re.Pattern[str]
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -277,6 +279,10 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                        _read(paths["applications"]).get("applied_to"))
     generic = [_number(paths["applications"], "applied_to", key, applied.get(key)) for key in ("generic_below", "zh", "en")]
     industry_after, peer_max_gap, peer_gap = _load_applied(builder, paths["applications"], applied)
+    areas = _phrases(paths["applications"], "applied_to", "area_nouns", applied.get("area_nouns"))
+    area_after = re.compile(r"[\s-]*(?:" + _alternatives(areas) + ")")
+    bodies = _phrases(paths["applications"], "applied_to", "body_nouns", applied.get("body_nouns"))
+    body_after = re.compile(r"[\s-]*(?:" + _alternatives(bodies) + ")")
     relevance = _load_relevance(builder, paths["relevance"])
     clues = _generic_clues(paths["applications"], relevance["groups"])
     doc_rules = _load_doc_types(builder, paths["doc_types"])
@@ -287,7 +293,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    suffix_re, prefix_re, local, relevance, doc_rules, minimum,
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
                    list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]),
-                   industry_after, int(peer_max_gap), peer_gap, clues)
+                   industry_after, int(peer_max_gap), peer_gap, clues, area_after, body_after)
 
 
 def _generic_clues(path: Path, groups: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -316,7 +322,8 @@ def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]) -> tup
     for phrase in _phrases(path, "applied_to", "cues", applied.get("cues")):
         builder.add(phrase, Term("cue", ("cue",), 1.0, False))
     industry = _phrases(path, "applied_to", "industry", applied.get("industry"))
-    industry_after = re.compile(r"[\s-]*(?:" + _alternatives(industry) + ")")
+    modifiers = _phrases(path, "applied_to", "industry_modifiers", applied.get("industry_modifiers"))
+    industry_after = re.compile(r"[\s-]*(?:(?:" + _alternatives(modifiers) + r")[\s-]*)?(?:" + _alternatives(industry) + ")")
     peers = _mapping(path, "technology_peers", "technology_peers", _read(path).get("technology_peers"))
     for phrase in _phrases(path, "technology_peers", "technologies", peers.get("technologies")):
         builder.add(phrase, Term("technology", ("technology",), 1.0, False))

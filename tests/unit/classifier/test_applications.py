@@ -80,3 +80,22 @@ def test_crypto_names_are_background_unless_regulation_is_spoken_of():
     assert "digital_assets" not in classify("City issues blockchain measures", background)["applications"]
     regulated = policy + "Regulators said the blockchain park will not host any bitcoin or cryptocurrency trading, which stays banned."
     assert "digital_assets" in classify("City issues blockchain measures", regulated)["applications"]
+
+
+def test_generic_word_named_as_an_area_counts():
+    assert "finance" in classify(TITLE, POLICY + "推动区块链技术在金融领域的应用。")["applications"]
+    english = classify("City issues blockchain measures", "The city government issued measures to support blockchain. "
+                       "The measures say blockchain will be used in the financial sector, a government official said.")
+    assert "finance" in english["applications"]
+
+
+def test_enumeration_of_departments_names_bodies_not_areas():
+    text = POLICY + "区块链平台与民政、不动产登记、税务等部门实现数据共享。"
+    labels = classify(TITLE, text)
+    assert "e_government" in labels["applications"]
+    assert not {"real_estate", "tax_invoicing"} & set(labels["applications"])
+
+
+def test_sentence_on_blockchain_talent_alone_applies_blockchain_to_nothing():
+    text = POLICY + "对新引进的区块链高层次人才，在子女入学、医疗保障和住房等方面提供便利。"
+    assert not {"healthcare", "real_estate"} & set(classify(TITLE, text)["applications"])

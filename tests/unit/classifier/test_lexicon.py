@@ -47,6 +47,8 @@ def test_shipped_lexicons_load():
     ("applications.yaml", "  max_gap: 8", "  max_gap: wide", "applications.yaml: entry 'technology_peers', field 'max_gap'"),
     ("applications.yaml", "  cues: [", "  cues: [[], ", "applications.yaml: entry 'applied_to', field 'cues'"),
     ("applications.yaml", "  industry: [", "  industry: [7, ", "applications.yaml: entry 'applied_to', field 'industry'"),
+    ("applications.yaml", "  body_nouns: [", "  body_nouns: [[], ", "applications.yaml: entry 'applied_to', field 'body_nouns'"),
+    ("applications.yaml", "  area_nouns: [", "  area_nouns: [{}, ", "applications.yaml: entry 'applied_to', field 'area_nouns'"),
 ])
 def test_invalid_entry_is_named(lexicons, name, old, new, message):
     edit(lexicons / name, old, new)
