@@ -6,11 +6,12 @@ An application phrase counts only where the text applies blockchain to it
 distances):
 
 1. Scope: in a sentence that names blockchain as a technology (within the anchors'
-   window; 区块链企业 and blockchain start-ups name the industry), or in a
-   neighbouring sentence within the window that speaks of applications (a cue:
-   应用, 场景, 试点, projects...): "In the field of smart cities, the province will
-   implement traceability projects". Elsewhere (the work report's chapters on schools
-   and hospitals) it is another topic.
+   window; 区块链企业 and blockchain start-ups name the industry), or in a sentence
+   that speaks of applications (a cue: 应用, 场景, 平台, projects...) near one, or
+   anywhere in an article whose title names blockchain as a technology (the article is
+   about it): "In the field of smart cities, the province will implement traceability
+   projects"; "平台整合海关报关、物流运输和跨境结算等环节数据". Elsewhere (the work
+   report's chapters on schools and hospitals) it is another topic.
 2. A generic word (金融, bank) counts in full only joined to blockchain by a plus
    (区块链+金融) or named as an area in scope (金融领域, the financial sector); at its
    own weight right next to a blockchain mention that names the technology, not the
@@ -20,7 +21,8 @@ distances):
    list weight; but an application listed beside blockchain or another technology
    (5G、工业互联网、物联网、区块链) is a peer technology, not an area, and one followed by
    a word for bodies (民政、不动产登记等部门; tax departments) names departments: they
-   count nothing.
+   count nothing, but such an enumeration in scope is data shared between departments
+   (``applied_to.departments``: e_government).
 """
 
 from __future__ import annotations
@@ -49,8 +51,8 @@ class Sentences:
     """Whether a place of the text is in a sentence that speaks of blockchain, or of
     applications next to one that does."""
 
-    def __init__(self, folded: str, anchors: Anchors, cues: list[Hit]) -> None:
-        self.folded, self.anchors = folded, anchors
+    def __init__(self, folded: str, anchors: Anchors, cues: list[Hit], titled: bool) -> None:
+        self.folded, self.anchors, self.titled = folded, anchors, titled
         self.cue_starts = sorted(h.start for h in cues)
 
     def shares_sentence(self, hit: Hit, starts: list[int]) -> bool:
@@ -70,9 +72,10 @@ class Sentences:
         return self.shares_sentence(hit, self.anchors.technology_starts)
 
     def in_scope(self, hit: Hit) -> bool:
-        """``hit`` is in a sentence that names blockchain, or near one in a sentence
-        that names applications."""
-        return self.anchored_at(hit) or (self.anchors.near(hit) and self.shares_sentence(hit, self.cue_starts))
+        """``hit`` is in a sentence that names blockchain, or in a sentence that names
+        applications near one (anywhere when the title names blockchain)."""
+        return self.anchored_at(hit) or ((self.titled or self.anchors.near(hit))
+                                         and self.shares_sentence(hit, self.cue_starts))
 
 
 def _runs(lex: Lexicon, ordered: list[Hit], folded: str) -> list[list[int]]:
@@ -113,25 +116,30 @@ class Peers:
 
 
 def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, technologies: list[Hit],
-            cues: list[Hit], signals: dict[str, tuple[float, list[Hit]]], wide: bool) -> list[Hit]:
+            cues: list[Hit], signals: dict[str, tuple[float, list[Hit]]], wide: bool, title_end: int) -> list[Hit]:
     """The application hits (outermost, in order of start) that name an area blockchain
     is applied to, with their weights as they count (see the module's rules)."""
-    ordered = [h for h in hits if anchors.near(h)]  # nothing further counts
-    sentences = Sentences(folded, anchors, cues)
+    titled = bool(anchors.technology_starts) and anchors.technology_starts[0] < title_end
+    ordered = hits if titled else [h for h in hits if anchors.near(h)]  # nothing further counts
+    sentences = Sentences(folded, anchors, cues, titled)
     peers = Peers(lex, folded, technologies + anchors.hits)
     body_after = lex.body_after.match
     # a technology's or a department's name, unless joined to blockchain (区块链+金融、区块链+教育)
     dropped = [(body_after(folded, h.end) is not None or peers.beside(h)) and not anchors.joined(h, folded)
                for h in ordered]
     boost: set[int] = set()
+    kept: list[Hit] = []
     for run in _runs(lex, ordered, folded):
         if any(dropped[i] for i in run):  # a list of technologies, or of departments (民政、不动产登记等部门)
             for i in run:
                 dropped[i] = True
+            last = ordered[run[-1]]
+            departments = body_after(folded, last.end)
+            if departments is not None and lex.departments is not None and sentences.in_scope(last):
+                kept.append(new_hit(Hit, (ordered[run[0]].start, departments.end(), lex.departments)))
         elif any(sentences.in_scope(ordered[i]) for i in run):
             boost.update(run)
     close = lex.generic_near_en if wide else lex.generic_near_zh
-    kept: list[Hit] = []
     clue_starts: dict[tuple[str, ...], list[int]] = {}
     for i, hit in enumerate(ordered):
         term = hit.term

@@ -218,8 +218,9 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
         for kind, out in (("application", applications), ("theme", themes)):
             kind_hits = [h for h in content if h.term.kind == kind]
             if kind == "application":  # applied to blockchain, not merely named
-                kind_hits = applied(lex, kind_hits, folded, anchors, hits["technology"], hits["cue"], signals, wide)
-            for label, (weight, label_hits) in sorted(weighted(kind_hits, anchors, folded).items()):
+                kind_hits = applied(lex, kind_hits, folded, anchors, hits["technology"], hits["cue"], signals, wide, title_end)
+            scope = None if kind == "application" else anchors  # applied() decided where applications count
+            for label, (weight, label_hits) in sorted(weighted(kind_hits, scope, folded).items()):
                 if weight >= lex.label_min.get(label, 1.0):
                     out.append(label)
                     evidence.append({"field": kind + "s", "value": label, "phrases": phrases(body, label_hits)})

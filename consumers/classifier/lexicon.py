@@ -68,6 +68,7 @@ class Lexicon:
     generic_clues: dict[str, tuple[str, ...]]
     area_after: re.Pattern[str]
     body_after: re.Pattern[str]
+    departments: Term | None
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -283,6 +284,10 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     area_after = re.compile(r"[\s-]*(?:" + _alternatives(areas) + ")")
     bodies = _phrases(paths["applications"], "applied_to", "body_nouns", applied.get("body_nouns"))
     body_after = re.compile(r"[\s-]*(?:" + _alternatives(bodies) + ")")
+    departments = applied.get("departments")
+    if departments is not None and departments not in APPLICATIONS:
+        raise _err(paths["applications"], "applied_to", "departments", f"must be one of {APPLICATIONS}")
+    departments_term = None if departments is None else Term("application", (departments,), 1.0, False)
     relevance = _load_relevance(builder, paths["relevance"])
     clues = _generic_clues(paths["applications"], relevance["groups"])
     doc_rules = _load_doc_types(builder, paths["doc_types"])
@@ -293,7 +298,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    suffix_re, prefix_re, local, relevance, doc_rules, minimum,
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
                    list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]),
-                   industry_after, int(peer_max_gap), peer_gap, clues, area_after, body_after)
+                   industry_after, int(peer_max_gap), peer_gap, clues, area_after, body_after, departments_term)
 
 
 def _generic_clues(path: Path, groups: tuple[str, ...]) -> dict[str, tuple[str, ...]]:

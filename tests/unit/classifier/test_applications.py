@@ -99,3 +99,21 @@ def test_enumeration_of_departments_names_bodies_not_areas():
 def test_sentence_on_blockchain_talent_alone_applies_blockchain_to_nothing():
     text = POLICY + "对新引进的区块链高层次人才，在子女入学、医疗保障和住房等方面提供便利。"
     assert not {"healthcare", "real_estate"} & set(classify(TITLE, text)["applications"])
+
+
+def test_data_shared_between_departments_is_e_government():
+    text = ("The city government issued a plan to build a blockchain platform. "
+            "Under the plan, the blockchain platform connects data from the housing and health departments. ")
+    labels = classify("City issues blockchain plan", text)
+    assert "e_government" in labels["applications"]
+    assert not {"real_estate", "healthcare"} & set(labels["applications"])
+    single = classify("City issues blockchain plan", text.replace("the housing and health departments", "the tax bureau"))
+    assert "e_government" not in single["applications"]
+
+
+def test_title_naming_blockchain_makes_its_application_sentences_count():
+    title = "某市上线区块链跨境贸易平台"
+    text = ("某市商务局近日宣布，由其指导建设的跨境贸易平台已在港区正式上线运行，首批有120家外贸企业入驻使用。"
+            "据介绍，建设单位历时一年完成了开发，期间多次征求企业意见，对操作界面进行了优化，"
+            "并组织了三轮培训。平台整合报关、物流运输等环节数据，企业可在线完成全部单证流转。")
+    assert "supply_chain" in classify(title, text)["applications"]
