@@ -9,9 +9,10 @@ distances):
    window; 区块链企业 and blockchain start-ups name the industry), or in a sentence
    that speaks of applications (a cue: 应用, 场景, 平台, projects...) near one, or
    anywhere in an article whose title names blockchain as a technology (the article is
-   about it): "In the field of smart cities, the province will implement traceability
-   projects"; "平台整合海关报关、物流运输和跨境结算等环节数据". Elsewhere (the work
-   report's chapters on schools and hospitals) it is another topic.
+   about it) when the cue is not another application's (平台, not 智慧医疗平台): "In the
+   field of smart cities, the province will implement traceability projects";
+   "平台整合海关报关、物流运输和跨境结算等环节数据". Elsewhere (the work report's
+   chapters on schools and hospitals) it is another topic.
 2. A generic word (金融, bank) counts in full only joined to blockchain by a plus
    (区块链+金融) or named as an area in scope (金融领域, the financial sector); at its
    own weight right next to a blockchain mention that names the technology, not the
@@ -51,9 +52,10 @@ class Sentences:
     """Whether a place of the text is in a sentence that speaks of blockchain, or of
     applications next to one that does."""
 
-    def __init__(self, folded: str, anchors: Anchors, cues: list[Hit], titled: bool) -> None:
-        self.folded, self.anchors, self.titled = folded, anchors, titled
+    def __init__(self, folded: str, anchors: Anchors, cues: list[Hit], references: list[Hit] | None) -> None:
+        self.folded, self.anchors = folded, anchors
         self.cue_starts = sorted(h.start for h in cues)
+        self.reference_starts = None if references is None else sorted(h.start for h in references)
 
     def shares_sentence(self, hit: Hit, starts: list[int]) -> bool:
         """One of ``starts`` (sorted) is within the anchors' window before or after
@@ -74,8 +76,11 @@ class Sentences:
     def in_scope(self, hit: Hit) -> bool:
         """``hit`` is in a sentence that names blockchain, or in a sentence that names
         applications near one (anywhere when the title names blockchain)."""
-        return self.anchored_at(hit) or ((self.titled or self.anchors.near(hit))
-                                         and self.shares_sentence(hit, self.cue_starts))
+        if self.anchored_at(hit):
+            return True
+        if self.anchors.near(hit):
+            return self.shares_sentence(hit, self.cue_starts)
+        return self.reference_starts is not None and self.shares_sentence(hit, self.reference_starts)
 
 
 def _runs(lex: Lexicon, ordered: list[Hit], folded: str) -> list[list[int]]:
@@ -121,7 +126,11 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, techno
     is applied to, with their weights as they count (see the module's rules)."""
     titled = bool(anchors.technology_starts) and anchors.technology_starts[0] < title_end
     ordered = hits if titled else [h for h in hits if anchors.near(h)]  # nothing further counts
-    sentences = Sentences(folded, anchors, cues, titled)
+    references = None  # far from blockchain, a cue must refer to the title's subject: 平台, not 智慧医疗平台
+    if titled:
+        ends = {h.end for h in hits}
+        references = [c for c in cues if c.start not in ends and not (folded[c.start - 1:c.start] == " " and c.start - 1 in ends)]
+    sentences = Sentences(folded, anchors, cues, references)
     peers = Peers(lex, folded, technologies + anchors.hits)
     body_after = lex.body_after.match
     # a technology's or a department's name, unless joined to blockchain (区块链+金融、区块链+教育)

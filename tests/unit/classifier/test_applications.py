@@ -117,3 +117,12 @@ def test_title_naming_blockchain_makes_its_application_sentences_count():
             "据介绍，建设单位历时一年完成了开发，期间多次征求企业意见，对操作界面进行了优化，"
             "并组织了三轮培训。平台整合报关、物流运输等环节数据，企业可在线完成全部单证流转。")
     assert "supply_chain" in classify(title, text)["applications"]
+
+
+def test_far_from_blockchain_another_applications_platform_is_another_topic():
+    title = "区块链赋能供应链金融 某市中小企业融资难题得解"
+    text = ("某市人民政府推动建设的区块链供应链金融服务平台日前上线，中小供应商可凭应收账款向银行申请融资。\n"
+            "据了解，平台上线首月已为200余家中小企业提供融资8亿元，放款时间由一周缩短至一天，企业普遍反映手续简便。\n"
+            "此外，该市今年还将推进智慧医疗平台建设，扩大家庭医生签约服务覆盖面。")
+    labels = classify(title, text)
+    assert labels["applications"] == ["finance"]
