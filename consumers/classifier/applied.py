@@ -24,6 +24,10 @@ distances):
    a word for bodies (民政、不动产登记等部门; tax departments) names departments: they
    count nothing, but such an enumeration in scope is data shared between departments
    (``applied_to.departments``: e_government).
+4. A generic word of an application with ``generic_clues`` also needs one of those
+   signals in its sentence: bitcoin is the background of a blockchain article unless
+   crypto regulation is spoken of. (Names of bodies, 教育部 or the Financial Times, are
+   weight-0 phrases of the lexicon: they hide the words inside them.)
 """
 
 from __future__ import annotations

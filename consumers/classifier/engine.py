@@ -16,7 +16,7 @@ from collections import defaultdict
 from consumers.classifier.applied import applied
 from consumers.classifier.doctype import doc_type
 from consumers.classifier.hits import Hit, outermost, scan
-from consumers.classifier.lexicon import Lexicon, Term
+from consumers.classifier.lexicon import Lexicon
 from consumers.classifier.normalise import lower_same_length
 
 MAX_PHRASES = 5
