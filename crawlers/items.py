@@ -5,7 +5,7 @@ from __future__ import annotations
 import scrapy
 
 from policywatch.schema import Attachment, RawArticle, content_hash
-from policywatch.urls import article_id, canonical_url
+from policywatch.urls import canonical_url, id_of_canonical
 
 
 class ArticleItem(scrapy.Item):
@@ -26,10 +26,11 @@ class ArticleItem(scrapy.Item):
 def to_raw_article(item: ArticleItem, fetched_at: str) -> RawArticle:
     """The RawArticle published for ``item``; id and hash derive from URL and content."""
     url = item["url"]
+    canonical = canonical_url(url)
     return RawArticle(
-        article_id=article_id(url),
+        article_id=id_of_canonical(canonical),
         url=url,
-        canonical_url=canonical_url(url),
+        canonical_url=canonical,
         source=item["source"],
         source_kind=item["source_kind"],
         source_region=item.get("source_region"),

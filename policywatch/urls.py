@@ -24,11 +24,16 @@ def canonical_url(url: str) -> str:
     query = sorted(
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if not k.lower().startswith(_TRACKING_PREFIXES)
-    )
+    ) if parts.query else ()
     path = parts.path or "/"
     return urlunsplit(("https", host, path, urlencode(query), ""))
 
 
 def article_id(url: str) -> str:
     """Stable id of the article at ``url`` (32 hex characters of SHA-256)."""
-    return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:32]
+    return id_of_canonical(canonical_url(url))
+
+
+def id_of_canonical(canonical: str) -> str:
+    """``article_id`` of a URL already made canonical (spares canonicalising it twice)."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
