@@ -179,9 +179,6 @@ CLOSESPIDER_PAGECOUNT = _int("CLOSESPIDER_PAGECOUNT", 500)
 CLOSESPIDER_TIMEOUT = _int("CLOSESPIDER_TIMEOUT", 1800)
 CLOSESPIDER_ERRORCOUNT = _int("CLOSESPIDER_ERRORCOUNT", 100)
 ITEM_PIPELINES = {"crawlers.pipelines.PublishPipeline": 300}
-# Articles delivered at once (each waits for its acknowledgement in a worker thread, so
-# downloads go on meanwhile); the crawl state is written after each delivery.
-CRAWL_PUBLISH_CONCURRENCY = _int("CRAWL_PUBLISH_CONCURRENCY", 8)
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.ConditionalRequestMiddleware": 580,
     "crawlers.middlewares.SlowDownMiddleware": 560,

@@ -17,11 +17,12 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from policywatch.errors import TransientError
-from policywatch.urls import article_id
+from policywatch.urls import id_of_canonical
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,25 @@ class SeenArticle:
 
 
 class CrawlState(ABC):
-    @abstractmethod
-    def get(self, canonical_url: str) -> SeenArticle | None:
-        """What was last delivered for this URL, or None."""
+    """Articles are looked up and remembered in batches: the crawl's delivery thread
+    handles every article queued since its last round at once."""
 
     @abstractmethod
+    def get_many(self, canonical_urls: list[str]) -> dict[str, SeenArticle]:
+        """What was last delivered for each of these URLs that is known, by URL."""
+
+    @abstractmethod
+    def mark_seen_many(self, articles: list[SeenArticle]) -> None:
+        """Remember delivered articles (replacing what was known about their URLs; the
+        last one wins when a URL repeats)."""
+
+    def get(self, canonical_url: str) -> SeenArticle | None:
+        """What was last delivered for this URL, or None."""
+        return self.get_many([canonical_url]).get(canonical_url)
+
     def mark_seen(self, article: SeenArticle) -> None:
         """Remember a delivered article (replacing what was known about its URL)."""
+        self.mark_seen_many([article])
 
     @abstractmethod
     def record_run(self, report: dict[str, Any]) -> None:
@@ -60,11 +73,18 @@ class CrawlState(ABC):
         """Release connections."""
 
 
+_SEEN_FIELDS = tuple(SeenArticle.__dataclass_fields__)
+_SEEN_COLUMNS = ", ".join(_SEEN_FIELDS)
+_seen_row = attrgetter(*_SEEN_FIELDS)
+_SQL_BATCH = 500  # URLs per IN (...) query, well below SQLite's limit on parameters
+
+
 class SqliteCrawlState(CrawlState):
     def __init__(self, path: Path) -> None:
         from policywatch.store.sqlite_db import connect
 
-        # Articles are marked seen from the pipeline's delivery threads.
+        # Articles are marked seen from the pipeline's delivery thread while the reactor
+        # reads (conditional requests): one connection, so one statement or transaction at a time.
         self._lock = threading.Lock()
         self._db = connect(path)
         self._db.executescript("""
@@ -78,31 +98,45 @@ class SqliteCrawlState(CrawlState):
             CREATE INDEX IF NOT EXISTS crawl_runs_source ON crawl_runs (source, finished_at);
         """)
 
-    def get(self, canonical_url: str) -> SeenArticle | None:
+    def get_many(self, canonical_urls: list[str]) -> dict[str, SeenArticle]:
+        found: dict[str, SeenArticle] = {}
         with self._lock:
-            row = self._db.execute("SELECT * FROM crawl_articles WHERE canonical_url = ?",
-                                   (canonical_url,)).fetchone()
-        return SeenArticle(**dict(row)) if row else None
+            for start in range(0, len(canonical_urls), _SQL_BATCH):
+                chunk = canonical_urls[start:start + _SQL_BATCH]
+                rows = self._db.execute(f"SELECT {_SEEN_COLUMNS} FROM crawl_articles WHERE canonical_url IN "
+                                        f"({', '.join('?' * len(chunk))})", chunk).fetchall()
+                found.update((row[0], SeenArticle(*row)) for row in rows)
+        return found
 
-    def mark_seen(self, article: SeenArticle) -> None:
-        values = asdict(article)
+    def mark_seen_many(self, articles: list[SeenArticle]) -> None:
+        rows = [_seen_row(article) for article in articles]
         with self._lock:
-            self._db.execute(
-                f"INSERT OR REPLACE INTO crawl_articles ({', '.join(values)}) "
-                f"VALUES ({', '.join('?' for _ in values)})", tuple(values.values()))
+            # One transaction for the batch: a commit per article costs more than the insert.
+            self._db.execute("BEGIN")
+            try:
+                self._db.executemany(f"INSERT OR REPLACE INTO crawl_articles ({_SEEN_COLUMNS}) "
+                                     f"VALUES ({', '.join('?' * len(_SEEN_FIELDS))})", rows)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def record_run(self, report: dict[str, Any]) -> None:
-        self._db.execute("INSERT INTO crawl_runs (source, finished_at, report) VALUES (?, ?, ?)",
-                         (report["source"], report["finished_at"], json.dumps(report, ensure_ascii=False)))
+        with self._lock:
+            self._db.execute("INSERT INTO crawl_runs (source, finished_at, report) VALUES (?, ?, ?)",
+                             (report["source"], report["finished_at"], json.dumps(report, ensure_ascii=False)))
 
     def recent_runs(self, source: str, limit: int) -> list[dict[str, Any]]:
-        rows = self._db.execute(
-            "SELECT report FROM crawl_runs WHERE source = ? ORDER BY finished_at DESC, id DESC LIMIT ?",
-            (source, limit)).fetchall()
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT report FROM crawl_runs WHERE source = ? ORDER BY finished_at DESC, id DESC LIMIT ?",
+                (source, limit)).fetchall()
         return [json.loads(row["report"]) for row in rows]
 
     def count_seen(self, source: str) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM crawl_articles WHERE source = ?", (source,)).fetchone()[0]
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM crawl_articles WHERE source = ?",
+                                    (source,)).fetchone()[0]
 
     def close(self) -> None:
         self._db.close()
@@ -134,18 +168,29 @@ class ElasticsearchCrawlState(CrawlState):
 
     @staticmethod
     def _article_doc_id(canonical_url: str) -> str:
-        return f"article:{article_id(canonical_url)}"
+        return f"article:{id_of_canonical(canonical_url)}"
 
-    def get(self, canonical_url: str) -> SeenArticle | None:
-        found = self._es.options(ignore_status=404).get(index=self._index, id=self._article_doc_id(canonical_url))
-        if not found.get("found"):
-            return None
-        doc = found["_source"]
-        return SeenArticle(**{k: doc.get(k) for k in SeenArticle.__dataclass_fields__})
+    def get_many(self, canonical_urls: list[str]) -> dict[str, SeenArticle]:
+        if not canonical_urls:
+            return {}
+        ids = [self._article_doc_id(url) for url in dict.fromkeys(canonical_urls)]
+        found = self._es.mget(index=self._index, ids=ids)
+        articles = (SeenArticle(**{k: doc["_source"].get(k) for k in _SEEN_FIELDS})
+                    for doc in found["docs"] if doc.get("found"))
+        return {article.canonical_url: article for article in articles}
 
-    def mark_seen(self, article: SeenArticle) -> None:
-        self._es.index(index=self._index, id=self._article_doc_id(article.canonical_url),
-                       document={"type": "article", **asdict(article)})
+    def mark_seen_many(self, articles: list[SeenArticle]) -> None:
+        if not articles:
+            return
+        operations: list[dict[str, Any]] = []
+        for article in articles:
+            operations += [{"index": {"_index": self._index, "_id": self._article_doc_id(article.canonical_url)}},
+                           {"type": "article", **asdict(article)}]
+        result = self._es.bulk(operations=operations)
+        if result.get("errors"):
+            failed = [item["index"] for item in result["items"] if item["index"].get("error")]
+            raise TransientError(f"{len(failed)} of {len(articles)} articles not remembered in {self._index} "
+                                 f"(first: {failed[0].get('error')})")
 
     def record_run(self, report: dict[str, Any]) -> None:
         # seq orders runs that finished within the same second.

@@ -4,7 +4,7 @@ state remembers only what was delivered."""
 from __future__ import annotations
 
 import asyncio
-
+import threading
 from datetime import datetime, timezone
 
 import pytest
@@ -37,9 +37,9 @@ def state(tmp_path):
 
 def test_new_then_unchanged_then_changed(state):
     publisher = FakePublisher()
-    assert deliver(item(), state, publisher, "raw", NOW) == "new"
-    assert deliver(item(), state, publisher, "raw", NOW) == "unchanged"
-    assert deliver(item("修改后的正文。"), state, publisher, "raw", NOW) == "changed"
+    assert deliver([item()], state, publisher, "raw", NOW) == ["new"]
+    assert deliver([item()], state, publisher, "raw", NOW) == ["unchanged"]
+    assert deliver([item("修改后的正文。")], state, publisher, "raw", NOW) == ["changed"]
     assert [key for _, key, _ in publisher.published] == [article_id(URL)] * 2
     first = decode_raw(publisher.published[0][2])
     assert first.canonical_url == "https://www.henan.gov.cn/2020/01-14/1001001.html"
@@ -49,9 +49,23 @@ def test_new_then_unchanged_then_changed(state):
     assert seen.content_hash == content_hash("关于区块链的通知", "修改后的正文。") and seen.etag == '"abc"'
 
 
+def test_a_batch_is_judged_article_by_article_in_order(state):
+    publisher = FakePublisher()
+    deliver([item()], state, publisher, "raw", NOW)
+    other = ArticleItem(item(), url="http://www.henan.gov.cn/2020/01-14/1001002.html")
+    same_again = ArticleItem(item("再次修改的正文。"), url=URL.replace("utm_source=feed", "utm_source=mail"))
+    outcomes = deliver([item(), other, item("再次修改的正文。"), same_again], state, publisher, "raw", NOW)
+    # The same canonical URL twice in one batch with the same content is published once.
+    assert outcomes == ["unchanged", "new", "changed", "unchanged"]
+    assert [key for _, key, _ in publisher.published] == [article_id(URL), article_id(other["url"]), article_id(URL)]
+    assert state.count_seen("gov-henan") == 2
+    assert state.get(other["url"].replace("http:", "https:")).etag == '"abc"'
+
+
 def test_a_failed_delivery_marks_nothing_seen(state):
     with pytest.raises(DeliveryError):
-        deliver(item(), state, FakePublisher(DeliveryError("broker down")), "raw", NOW)
+        deliver([item(), ArticleItem(item(), url=URL + "&page=2")], state,
+                FakePublisher(DeliveryError("broker down")), "raw", NOW)
     assert state.get("https://www.henan.gov.cn/2020/01-14/1001001.html") is None
     assert state.count_seen("gov-henan") == 0
 
@@ -82,7 +96,7 @@ def pipeline_for(state, publisher):
 
     from scrapy.settings import Settings
 
-    crawler = SimpleNamespace(settings=Settings({"KAFKA_TOPIC_RAW": "raw", "CRAWL_PUBLISH_CONCURRENCY": 2}),
+    crawler = SimpleNamespace(settings=Settings({"KAFKA_TOPIC_RAW": "raw"}),
                               stats=_Stats(), engine=_Engine(),
                               spider=SimpleNamespace(services=CrawlServices(publisher=publisher, state=state)))
     return PublishPipeline(crawler), crawler
@@ -95,9 +109,42 @@ def test_the_pipeline_closes_the_crawl_on_the_first_failed_delivery(state):
     for _ in range(2):
         with pytest.raises(DropItem):
             asyncio.run(pipeline.process_item(item()))
+    pipeline.close_spider()
     assert crawler.engine.closed_with == ["delivery_failed"]
     assert crawler.stats.values == {"pw/delivery_failed": 1}
     assert state.count_seen("gov-henan") == 0
+
+
+def test_the_pipeline_delivers_concurrent_items_in_batches_and_remembers_them(state):
+    class SlowPublisher(FakePublisher):
+        """Holds the first delivery until the test has queued every item."""
+
+        def __init__(self):
+            super().__init__()
+            self.batches = 0
+            self.release = threading.Event()
+
+        def publish_many(self, topic, items):
+            self.batches += 1
+            assert self.release.wait(timeout=10)
+            super().publish_many(topic, items)
+
+    publisher = SlowPublisher()
+    pipeline, crawler = pipeline_for(state, publisher)
+    items = [ArticleItem(item(), url=f"http://www.henan.gov.cn/2020/01-14/{n}.html") for n in range(50)]
+
+    async def crawl():
+        tasks = [asyncio.ensure_future(pipeline.process_item(one)) for one in items]
+        await asyncio.sleep(0)  # every task runs up to its await: all 50 are queued
+        publisher.release.set()
+        return await asyncio.gather(*tasks)
+
+    assert asyncio.run(crawl()) == items
+    pipeline.close_spider()
+    assert sorted(key for _, key, _ in publisher.published) == sorted(article_id(one["url"]) for one in items)
+    assert publisher.batches <= 2  # what queued while the first batch was delivered went out together
+    assert state.count_seen("gov-henan") == 50
+    assert crawler.stats.values == {"pw/articles/new": 50}
 
 
 def test_a_failing_state_store_skips_the_article_and_counts_it():
@@ -107,11 +154,12 @@ def test_a_failing_state_store_skips_the_article_and_counts_it():
         def __init__(self):
             pass
 
-        def get(self, canonical_url):
+        def get_many(self, canonical_urls):
             raise ConnectionError("state store down")
 
     publisher = FakePublisher()
     pipeline, crawler = pipeline_for(BrokenState(), publisher)
     with pytest.raises(DropItem):
         asyncio.run(pipeline.process_item(item()))
+    pipeline.close_spider()
     assert crawler.stats.values == {"pw/errors/state": 1} and publisher.published == []
