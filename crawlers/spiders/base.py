@@ -25,7 +25,7 @@ from scrapy.utils.sitemap import Sitemap
 
 from crawlers.attachments import AttachmentError, attachment_text
 from crawlers.dates import published_utc
-from crawlers.encoding import choose_encoding
+from crawlers.encoding import choose_encoding, normalise_label
 from crawlers.extract import Dropped, Extracted, extract_article
 from crawlers.items import ArticleItem
 from crawlers.registry import Source
@@ -37,6 +37,8 @@ _NEXT_PAGE = ("//a[@rel='next']/@href",
               " or normalize-space(.)='Next' or normalize-space(.)='Next ›' or normalize-space(.)='›']/@href")
 _NOT_LINKS = ("javascript:", "mailto:", "tel:", "#")
 _SITEMAP_MAX_URLS = 2000
+_CALLBACKS = ("parse_listing", "parse_feed", "parse_sitemap", "parse_article", "parse_attachment",
+              "on_error", "attachment_failed")
 
 
 def error_kind(failure) -> str:
@@ -75,6 +77,12 @@ class BaseSourceSpider(scrapy.Spider):
         self.attachments_per_article = 3
         self.attachment_maxsize = 20 * 1024 * 1024
         self.depth_limit = 0
+        # Scrapy reads each callback's source (inspect + ast) to warn about generators
+        # that return a value, caching the answer weakly by the callback object. A bound
+        # method made per request dies with its request, so every response paid that
+        # parse again; the same bound method for every request stays cached.
+        for name in _CALLBACKS:
+            setattr(self, name, getattr(self, name))
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -130,6 +138,8 @@ class BaseSourceSpider(scrapy.Spider):
         if not isinstance(response, TextResponse) and "html" not in content_type and "xml" not in content_type:
             return None
         encoding = choose_encoding(response.body, content_type, self.source.encoding)
+        if isinstance(response, HtmlResponse) and normalise_label(response.encoding) == encoding:
+            return response  # Scrapy decodes it the same way: no second copy of the page
         return HtmlResponse(url=response.url, status=response.status, headers=response.headers,
                             body=response.body, encoding=encoding, request=response.request)
 
