@@ -13,7 +13,7 @@ import operator
 import re
 from collections import defaultdict
 
-from consumers.classifier.applied import applied
+from consumers.classifier.applied import Peers, applied
 from consumers.classifier.doctype import doc_type
 from consumers.classifier.hits import Hit, outermost, scan
 from consumers.classifier.lexicon import Lexicon
@@ -162,6 +162,40 @@ def features(signals: dict[str, tuple[float, list[Hit]]], size: int, title_end: 
     return values
 
 
+def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
+                       signals: dict[str, tuple[float, list[Hit]]], anchors: Anchors, title_end: int,
+                       places: dict[str, list[Hit]]) -> dict[str, float]:
+    """Every feature of the relevance model (see relevance.yaml), products included."""
+    size = len(folded)
+    values = features(signals, size, title_end)
+    # A headline that names blockchain (or crypto, a CBDC) and a government actor - a
+    # province or city, a body, a policy act - but no company: 长春推出区块链社保卡应用,
+    # not 深圳一科技公司发布区块链存证一体机.
+    anchor_in_title = bool(anchors.starts) and anchors.starts[0] < title_end and not values.get("company_in_title")
+    actor_in_title = any(h.start < title_end and h.term.weight >= 1.0  # a body or a document, not 推动 or 获批
+                         for group in NEAR_GROUPS for h in signals.get(group, (0.0, []))[1]) \
+        or any(h.start < title_end for h in hits["national"]) \
+        or any(h.start < title_end for region_hits in places.values() for h in region_hits)
+    values["subject_in_title"] = 1.0 if anchor_in_title and actor_in_title else 0.0
+    # A flash (a few sentences, shorter than two anchor windows): its headline carries
+    # the subject and every sentence is near it; counts are small.
+    values["flash"] = 1.0 if size < 2 * anchors.window else 0.0
+    near = weighted([h for h in hits["signal"] if h.term.labels[0] in NEAR_GROUPS], anchors)
+    near_actors = sum(1 for h in hits["national"] if anchors.near(h))
+    near_policy = near.get("policy", (0.0, []))[0] + near.get("regulation", (0.0, []))[0] + near_actors
+    values["policy_near_log"] = math.log1p(near_policy)
+    values["policy_near_density"] = min(near_policy * 1000.0 / max(size, 300), 10.0)
+    # Blockchain only in lists of technologies (人工智能、区块链、元宇宙等), or named once
+    # outside the title of a longer article: the classic passing mention. In a flash the
+    # one sentence that names it is most of the text.
+    outside = [h for h in anchors.hits if h.start >= title_end]
+    listed = Peers(lex, folded, hits["technology"] + anchors.hits)
+    values["passing_mention"] = 1.0 if len(outside) == len(anchors.hits) and (
+        (len(outside) <= 1 and not values["flash"]) or all(listed.beside(h) for h in outside)) else 0.0
+    expand_products(values, list(lex.relevance["coefficients"]))
+    return values
+
+
 def relevance(lex: Lexicon, values: dict[str, float]) -> float:
     model = lex.relevance
     z = model["bias"] + sum(coef * values.get(name, 0.0) for name, coef in model["coefficients"].items())
@@ -197,18 +231,10 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     signals = weighted(hits["signal"])
     wide = len(body.encode("utf-8", errors="replace")) < 2 * len(body)
     anchors = Anchors(signals, WINDOW_EN if wide else WINDOW_ZH, folded, lex.industry_after)
-    values = features(signals, len(body), title_end)
-    near = weighted([h for h in hits["signal"] if h.term.labels[0] in NEAR_GROUPS], anchors)
-    near_actors = sum(1 for h in hits["national"] if anchors.near(h))
-    near_policy = near.get("policy", (0.0, []))[0] + near.get("regulation", (0.0, []))[0] + near_actors
-    values["policy_near_log"] = math.log1p(near_policy)
-    values["policy_near_density"] = min(near_policy * 1000.0 / max(len(body), 300), 10.0)
-    # Blockchain named once, outside the title: the classic passing mention.
-    values["passing_mention"] = 1.0 if len(anchors.starts) <= 1 and anchors.starts[:1] >= [title_end] else 0.0
-    expand_products(values, list(lex.relevance["coefficients"]))
+    found_regions = regions(lex, folded, hits)
+    values = relevance_features(lex, folded, hits, signals, anchors, title_end, found_regions)
     score = relevance(lex, values) if anchors.starts else 0.0
     relevant = score >= lex.relevance["threshold"]
-    found_regions = regions(lex, folded, hits)
     evidence = [{"field": "regions", "value": r, "phrases": phrases(body, h)}
                 for r, h in sorted(found_regions.items())]
     themes: list[str] = []
