@@ -7,11 +7,12 @@ unseen, so the next run publishes them again.
 
 Delivery blocks until acknowledged, so it runs on one delivery thread, in batches:
 the reactor queues each item and awaits its outcome while it goes on downloading; the
-thread takes every item queued since its last round, looks their URLs up in the crawl
-state at once, sends the new and changed ones with one ``send_many``, waits for the
-acknowledgements and marks the batch seen in one transaction. While one batch waits
-for the broker the next gathers, so the broker gets a few large requests instead of
-one per article, and the crawl state one commit per batch.
+thread takes every item queued since its last round (waiting GATHER_S for more),
+looks their URLs up in the crawl state at once, sends the new and changed ones with
+one ``send_many``, waits for the acknowledgements and marks the batch seen in one
+transaction. While one batch waits for the broker the next gathers, so the broker
+gets a few large requests instead of one per article, and the crawl state one commit
+per batch.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import asyncio
 import logging
 import queue
 import threading
+import time
 from datetime import datetime, timezone
 
 from scrapy.exceptions import DropItem
@@ -35,6 +37,10 @@ log = logging.getLogger(__name__)
 DELIVERY_FAILED = "delivery_failed"
 # Articles per delivery round at most (a slow broker lets the queue grow meanwhile).
 MAX_BATCH = 200
+# A round waits this long after its first article for more: each round costs a produce
+# request (Python work in kafka-python's sender thread, a disk append in the broker) and
+# a state transaction, and articles come one at a time from the spider.
+GATHER_S = 0.05
 
 
 def deliver(items: list[ArticleItem], state: CrawlState, publisher: Publisher, topic: str,
@@ -127,9 +133,10 @@ class PublishPipeline:
         finished = False
         while not finished:
             batch = [self._queue.get()]
+            deadline = time.monotonic() + GATHER_S
             while batch[-1] is not None and len(batch) < MAX_BATCH:
                 try:
-                    batch.append(self._queue.get_nowait())
+                    batch.append(self._queue.get(timeout=max(0.0, deadline - time.monotonic())))
                 except queue.Empty:
                     break
             if batch[-1] is None:
