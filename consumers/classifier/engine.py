@@ -169,14 +169,13 @@ def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
     size = len(folded)
     values = features(signals, size, title_end)
     # A headline that names blockchain (or crypto, a CBDC) and a government actor - a
-    # province or city, a body, a policy act - but no company: 长春推出区块链社保卡应用,
-    # not 深圳一科技公司发布区块链存证一体机.
-    anchor_in_title = bool(anchors.starts) and anchors.starts[0] < title_end and not values.get("company_in_title")
-    actor_in_title = any(h.start < title_end and h.term.weight >= 1.0  # a body or a document, not 推动 or 获批
-                         for group in NEAR_GROUPS for h in signals.get(group, (0.0, []))[1]) \
-        or any(h.start < title_end for h in hits["national"]) \
-        or any(h.start < title_end for region_hits in places.values() for h in region_hits)
-    values["subject_in_title"] = 1.0 if anchor_in_title and actor_in_title else 0.0
+    # province or city, a body, a document (not a bare verb: 推动, 获批) - but no company:
+    # 长春推出区块链社保卡应用, not 深圳一科技公司发布区块链存证一体机.
+    subject = bool(anchors.starts) and anchors.starts[0] < title_end and not values.get("company_in_title") and (
+        any(h.start < title_end and h.term.weight >= 1.0 for group in NEAR_GROUPS for h in signals.get(group, (0.0, []))[1])
+        or any(h.start < title_end for h in hits["national"])
+        or any(h.start < title_end for region_hits in places.values() for h in region_hits))
+    values["subject_in_title"] = 1.0 if subject else 0.0
     # A flash (a few sentences, shorter than two anchor windows): its headline carries
     # the subject and every sentence is near it; counts are small.
     values["flash"] = 1.0 if size < 2 * anchors.window else 0.0
@@ -188,10 +187,13 @@ def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
     # Blockchain only in lists of technologies (人工智能、区块链、元宇宙等), or named once
     # outside the title of a longer article: the classic passing mention. In a flash the
     # one sentence that names it is most of the text.
-    outside = [h for h in anchors.hits if h.start >= title_end]
-    listed = Peers(lex, folded, hits["technology"] + anchors.hits)
-    values["passing_mention"] = 1.0 if len(outside) == len(anchors.hits) and (
-        (len(outside) <= 1 and not values["flash"]) or all(listed.beside(h) for h in outside)) else 0.0
+    passing = False
+    if anchors.starts and anchors.starts[0] >= title_end:  # blockchain not in the title
+        passing = len(anchors.hits) <= 1 and not values["flash"]
+        if not passing:
+            listed = Peers(lex, folded, hits["technology"] + anchors.hits)
+            passing = all(listed.beside(h) for h in anchors.hits)
+    values["passing_mention"] = 1.0 if passing else 0.0
     expand_products(values, list(lex.relevance["coefficients"]))
     return values
 
