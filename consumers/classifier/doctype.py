@@ -3,10 +3,12 @@
 1. A company speaking of itself (``first_person``: 我司, 喜报, our company) in the title
    or the lead: ``commentary``, whatever else it reports (a promotional piece).
 2. Every type scores its cues: title cues only in the title, text cues anywhere; each
-   distinct phrase counts once (a news story's ten "said" are one cue).
+   distinct phrase counts once, word forms included (a news story's ten "said" are one
+   cue; so are "lawmaker" and "lawmakers").
 3. An announcement (``announcement``: an issuing verb and a document noun in one clause,
    印发《…方案》, unveils plan, 名单公布) adds to ``policy_document``: ``title_weight`` in
-   the title, ``lead_weight`` in the lead. News announcing a document is a policy document.
+   the title, ``lede_weight`` in the text's first clause (the lede: 某厅印发通知，…),
+   ``lead_weight`` elsewhere in the lead. News announcing a document is a policy document.
 4. The highest score wins if it reaches ``min_score``; ties go to the type listed first in
    ``priority``. Otherwise the default (``news_report``).
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from consumers.classifier.hits import Hit, outermost
+from consumers.classifier.hits import Hit, lemma, outermost
 
 if TYPE_CHECKING:
     from consumers.classifier.lexicon import Lexicon
@@ -43,6 +45,20 @@ def _announcements(lex: Lexicon, verbs: list[Hit], nouns: list[Hit], folded: str
     return found
 
 
+def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], folded: str, title_end: int) -> float:
+    """``lede_weight`` when the lede's first clause is a body issuing a document (江西省工信厅
+    印发通知，…: the news is the document): the verb before the document (not "under a plan
+    approved by", a basis) and no company in the clause (a listed firm's 公告); else
+    ``lead_weight`` (a document cited further on)."""
+    rules = lex.doc_rules
+    stop = rules.clause_break.search(folded, title_end + 1)
+    lede_end = len(folded) if stop is None else stop.start()
+    if any(noun.end <= lede_end and verb.end <= noun.start for verb, noun in zip(pairs[::2], pairs[1::2])):
+        if not any(title_end < h.start < lede_end and h.term.labels[0] == "company" for h in hits.get("signal", ())):
+            return rules.lede_weight
+    return rules.lead_weight
+
+
 def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: int,
              lead_end: int) -> tuple[str, list[Hit]]:
     """The doc type and the hits behind it (empty for the default)."""
@@ -58,7 +74,7 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
             continue
         label = hit.term.labels[0]
         evidence[label].append(hit)
-        key = (label, folded[hit.start:hit.end])
+        key = (label, lemma(folded[hit.start:hit.end]))
         if key not in seen:
             seen.add(key)
             scores[label] += hit.term.weight
@@ -68,7 +84,7 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
         in_title = _announcements(lex, verbs, nouns, folded, title_end)
         in_lead = [] if in_title else _announcements(lex, [v for v in verbs if v.start >= title_end], nouns, folded, lead_end)
         if in_title or in_lead:
-            scores["policy_document"] += rules.title_weight if in_title else rules.lead_weight
+            scores["policy_document"] += rules.title_weight if in_title else _lead_weight(lex, in_lead, hits, folded, title_end)
             evidence["policy_document"] += in_title or in_lead
     if scores:
         best = max(scores, key=lambda label: (scores[label], -rules.priority.index(label)))

@@ -7,7 +7,6 @@ can quote the words that produced it as evidence.
 from __future__ import annotations
 
 import bisect
-import functools
 import math
 import operator
 import re
@@ -15,7 +14,7 @@ from collections import defaultdict
 
 from consumers.classifier.applied import Peers, applied
 from consumers.classifier.doctype import doc_type
-from consumers.classifier.hits import Hit, outermost, scan
+from consumers.classifier.hits import Hit, lemma, outermost, scan
 from consumers.classifier.lexicon import Lexicon
 from consumers.classifier.normalise import lower_same_length
 
@@ -101,18 +100,6 @@ class Anchors:
     def near_technology(self, hit: Hit, window: int) -> bool:
         """Within ``window`` of a mention of blockchain as a technology (not 区块链企业)."""
         return self.near(hit, window, self.technology_starts)
-
-
-_ENDINGS = re.compile(r"(?:ies|ing|ed|es|s|y)$")
-
-
-@functools.lru_cache(maxsize=8192)
-def lemma(phrase: str) -> str:
-    """An English phrase without its last inflection (fund, funds, funding; regulate,
-    regulated): word forms of one phrase are one piece of evidence. Chinese is unchanged."""
-    if not phrase.isascii() or len(phrase) < 5:
-        return phrase
-    return _ENDINGS.sub("", phrase.rstrip("e")) if not phrase.endswith("ss") else phrase
 
 
 def weighted(hits: list[Hit], anchors: Anchors | None = None,

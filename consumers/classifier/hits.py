@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -38,6 +40,18 @@ def scan(lex: Lexicon, folded: str) -> dict[str, list[Hit]]:
         for term in terms:
             hits[term.kind].append(new_hit(Hit, (start, end, term)))
     return hits
+
+
+_ENDINGS = re.compile(r"(?:ies|ing|ed|es|s|y)$")
+
+
+@functools.lru_cache(maxsize=8192)
+def lemma(phrase: str) -> str:
+    """An English phrase without its last inflection (fund, funds, funding; regulate,
+    regulated): word forms of one phrase are one piece of evidence. Chinese is unchanged."""
+    if not phrase.isascii() or len(phrase) < 5:
+        return phrase
+    return _ENDINGS.sub("", phrase.rstrip("e")) if not phrase.endswith("ss") else phrase
 
 
 def outermost(hits: list[Hit]) -> list[Hit]:

@@ -22,7 +22,7 @@ from consumers.classifier.normalise import fold, variants
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
-LEXICON_VERSION = "lexicon-1.2"
+LEXICON_VERSION = "lexicon-1.3"
 
 
 class LexiconError(ValueError):
@@ -204,6 +204,7 @@ class DocRules:
     priority: tuple[str, ...]
     title_weight: float
     lead_weight: float
+    lede_weight: float
     lead_zh: int
     lead_en: int
     max_gap: int
@@ -238,12 +239,13 @@ def _load_doc_types(builder: _Builder, path: Path) -> DocRules:
     for phrase in _phrases(path, "announcement", "not_documents", spec.get("not_documents", [])):
         builder.add(phrase, Term("doc_noun", ("policy_document",), 0.0, False))
     numbers = {key: _number(path, "announcement", key, spec.get(key))
-               for key in ("title_weight", "lead_weight", "lead_zh", "lead_en", "max_gap")}
+               for key in ("title_weight", "lead_weight", "lede_weight", "lead_zh", "lead_en", "max_gap")}
     breaks = spec.get("clause_breaks")  # not stripped: a newline or ". " is a break
     if not isinstance(breaks, list) or not all(isinstance(b, str) and b for b in breaks):
         raise _err(path, "announcement", "clause_breaks", "must be a list of non-empty strings")
-    clause_break = re.compile("|".join(re.escape(fold(b)) for b in breaks))
-    return DocRules(default, min_score, tuple(priority), numbers["title_weight"], numbers["lead_weight"],
+    # the text keeps full-width punctuation (lower_same_length): match both forms
+    clause_break = re.compile("|".join(re.escape(form) for form in sorted({f for b in breaks for f in (b, fold(b))}, key=len, reverse=True)))
+    return DocRules(default, min_score, tuple(priority), numbers["title_weight"], numbers["lead_weight"], numbers["lede_weight"],
                     int(numbers["lead_zh"]), int(numbers["lead_en"]), int(numbers["max_gap"]), clause_break)
 
 
