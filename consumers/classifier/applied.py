@@ -13,8 +13,9 @@ distances):
    field of smart cities, the province will implement traceability projects";
    "平台整合海关报关、物流运输和跨境结算等环节数据". Elsewhere (the work report's
    chapters on schools and hospitals) it is another topic.
-2. A generic word (金融, bank) counts in full only joined to blockchain by a plus
-   (区块链+金融) or named as an area in scope (金融领域, the financial sector); at its
+2. A generic word (金融, bank) counts in full only joined to blockchain as one compound
+   (区块链+金融, 区块链金融, blockchain-based payments: ``applied_to.joiners``) or
+   named as an area in scope (金融领域, the financial sector); at its
    own weight right next to a blockchain mention that names the technology, not the
    industry (blockchain-based payments; not 区块链企业可申请银行贷款); or as an item of
    an enumeration in scope.
@@ -104,6 +105,30 @@ def _runs(lex: Lexicon, ordered: list[Hit], folded: str) -> list[list[int]]:
     return runs
 
 
+class Joined:
+    """Where a phrase is joined to blockchain: by a plus (区块链+金融, 能源+区块链), or,
+    for a word of some weight, as one compound with a name of the technology
+    (区块链金融, 能源区块链, blockchain-based payments; not 上链存证, a verb's object):
+    the compound names the area blockchain is applied to."""
+
+    def __init__(self, lex: Lexicon, folded: str, anchors: Anchors) -> None:
+        self.lex, self.folded, self.anchors = lex, folded, anchors
+        self.after: set[int] | None = None  # computed on demand: most texts need none
+        self.starts: frozenset[int] = frozenset()
+
+    def __call__(self, hit: Hit) -> bool:
+        if self.anchors.joined(hit, self.folded):
+            return True
+        if hit.term.weight < self.lex.compound_min:
+            return False
+        if self.after is None:
+            technology = set(self.anchors.technology_starts)
+            names = [h for h in self.anchors.hits if h.start in technology and h.term.weight >= 1]
+            self.after = {self.lex.joiner.match(self.folded, h.end).end() for h in names}
+            self.starts = frozenset(h.start for h in names)
+        return hit.start in self.after or self.lex.joiner.match(self.folded, hit.end).end() in self.starts
+
+
 class Peers:
     """Where a technology (blockchain, 人工智能, big data) is listed: an application
     phrase right before or after one, separated only by peer separators, is a peer."""
@@ -137,9 +162,9 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, techno
     sentences = Sentences(folded, anchors, cues, references)
     peers = Peers(lex, folded, technologies + anchors.hits)
     body_after = lex.body_after.match
+    joined = Joined(lex, folded, anchors)
     # a technology's or a department's name, unless joined to blockchain (区块链+金融、区块链+教育)
-    dropped = [(body_after(folded, h.end) is not None or peers.beside(h)) and not anchors.joined(h, folded)
-               for h in ordered]
+    dropped = [(body_after(folded, h.end) is not None or peers.beside(h)) and not joined(h) for h in ordered]
     boost: set[int] = set()
     kept: list[Hit] = []
     for run in _runs(lex, ordered, folded):
@@ -167,7 +192,7 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, techno
                     clue_starts[clues] = sorted(h.start for group in clues for h in signals.get(group, (0.0, []))[1])
                 if not sentences.shares_sentence(hit, clue_starts[clues]):
                     continue
-            if anchors.joined(hit, folded) or (lex.area_after.match(folded, hit.end) and sentences.in_scope(hit)):
+            if joined(hit) or (lex.area_after.match(folded, hit.end) and sentences.in_scope(hit)):
                 kept.append(new_hit(Hit, (hit.start, hit.end, raised(term, lex.generic_below))))
             elif anchors.near_technology(hit, close) and sentences.anchored_at(hit):
                 kept.append(hit)

@@ -22,7 +22,7 @@ from consumers.classifier.normalise import fold, variants
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
-LEXICON_VERSION = "lexicon-1.3"
+LEXICON_VERSION = "lexicon-1.4"
 
 
 class LexiconError(ValueError):
@@ -69,6 +69,8 @@ class Lexicon:
     area_after: re.Pattern[str]
     body_after: re.Pattern[str]
     departments: Term | None
+    joiner: re.Pattern[str]
+    compound_min: float
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -285,11 +287,16 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     areas = _phrases(paths["applications"], "applied_to", "area_nouns", applied.get("area_nouns"))
     area_after = re.compile(r"[\s-]*(?:" + _alternatives(areas) + ")")
     bodies = _phrases(paths["applications"], "applied_to", "body_nouns", applied.get("body_nouns"))
-    body_after = re.compile(r"[\s-]*(?:" + _alternatives(bodies) + ")")
+    # 税务、市场监管等18个部门: more items of the enumeration and a count may stand
+    # before the word for bodies
+    body_after = re.compile(r"(?:[、，]\s*[^\s、，,。；;！？]{1,8}?)*[\s-]*(?:等\s*[\d一二三四五六七八九十百几多]*\s*[个家]?\s*)?(?:"
+                            + _alternatives(bodies) + ")")
     departments = applied.get("departments")
     if departments is not None and departments not in APPLICATIONS:
         raise _err(paths["applications"], "applied_to", "departments", f"must be one of {APPLICATIONS}")
     departments_term = None if departments is None else Term("application", (departments,), 1.0, False)
+    joiners = _phrases(paths["applications"], "applied_to", "joiners", applied.get("joiners"))
+    joiner = re.compile(r"\s*(?:(?:" + _alternatives(joiners) + r")\s*)?")  # may be empty: 区块链金融
     relevance = _load_relevance(builder, paths["relevance"])
     clues = _generic_clues(paths["applications"], relevance["groups"])
     doc_rules = _load_doc_types(builder, paths["doc_types"])
@@ -300,7 +307,8 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    suffix_re, prefix_re, local, relevance, doc_rules, minimum,
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
                    list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]),
-                   industry_after, int(peer_max_gap), peer_gap, clues, area_after, body_after, departments_term)
+                   industry_after, int(peer_max_gap), peer_gap, clues, area_after, body_after, departments_term, joiner,
+                   _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")))
 
 
 def _generic_clues(path: Path, groups: tuple[str, ...]) -> dict[str, tuple[str, ...]]:

@@ -126,3 +126,16 @@ def test_far_from_blockchain_another_applications_platform_is_another_topic():
             "此外，该市今年还将推进智慧医疗平台建设，扩大家庭医生签约服务覆盖面。")
     labels = classify(title, text)
     assert labels["applications"] == ["finance"]
+
+
+def test_compound_with_blockchain_names_the_area_but_a_verbs_object_does_not():
+    assert "finance" in classify("某市出台措施支持区块链金融产业园发展", POLICY)["applications"]
+    stored = classify(TITLE, POLICY + "企业合同数据实时上链存证，确保可追溯。")
+    assert not {"judicial", "traceability"} & set(stored["applications"])
+
+
+def test_departments_counted_in_an_enumeration_are_bodies():
+    text = POLICY + "区块链公共服务平台已接入政务、税务、市场监管等18个部门，办事材料在链上共享。"
+    labels = classify(TITLE, text)
+    assert "e_government" in labels["applications"]
+    assert "tax_invoicing" not in labels["applications"]

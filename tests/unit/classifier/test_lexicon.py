@@ -49,6 +49,8 @@ def test_shipped_lexicons_load():
     ("applications.yaml", "  industry: [", "  industry: [7, ", "applications.yaml: entry 'applied_to', field 'industry'"),
     ("applications.yaml", "  body_nouns: [", "  body_nouns: [[], ", "applications.yaml: entry 'applied_to', field 'body_nouns'"),
     ("applications.yaml", "  area_nouns: [", "  area_nouns: [{}, ", "applications.yaml: entry 'applied_to', field 'area_nouns'"),
+    ("applications.yaml", "  compound_min: 0.5", "  compound_min: half", "applications.yaml: entry 'applied_to', field 'compound_min'"),
+    ("applications.yaml", "  departments: e_government", "  departments: ministries", "applications.yaml: entry 'applied_to', field 'departments'"),
 ])
 def test_invalid_entry_is_named(lexicons, name, old, new, message):
     edit(lexicons / name, old, new)
