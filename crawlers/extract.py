@@ -153,7 +153,8 @@ def extract_article(html: str, url: str, source: Source) -> Extracted:
         raise Dropped("not_html", "binary content")
     html = html.replace("\x00", "")  # a stray NUL in a real page is removed
     try:
-        root = Selector(text=html).root  # parsel's HTML parser settings; queried through lxml below
+        # parsel's HTML parser settings (type given: no sniffing for JSON); queried through lxml below
+        root = Selector(text=html, type="html").root
     except (ValueError, TypeError) as exc:
         raise Dropped("broken_html", str(exc)) from None
     if not _HAS_BODY_TEXT(root):
