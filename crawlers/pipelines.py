@@ -40,7 +40,7 @@ MAX_BATCH = 200
 # A round waits this long after its first article for more: each round costs a produce
 # request (Python work in kafka-python's sender thread, a disk append in the broker) and
 # a state transaction, and articles come one at a time from the spider.
-GATHER_S = 0.05
+GATHER_S = 0.2
 
 
 def deliver(items: list[ArticleItem], state: CrawlState, publisher: Publisher, topic: str,
