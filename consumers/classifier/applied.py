@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from consumers.classifier.lexicon import Lexicon, Term
 
 _SENTENCE_END = re.compile(r"[。！？\n]|[.!?](?=\s)")
+_JOINER_MAX = 12  # characters a joiner with its spaces may take (" - enabled ")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -113,20 +114,25 @@ class Joined:
 
     def __init__(self, lex: Lexicon, folded: str, anchors: Anchors) -> None:
         self.lex, self.folded, self.anchors = lex, folded, anchors
-        self.after: set[int] | None = None  # computed on demand: most texts need none
+        self.ends: list[int] | None = None  # of the names, computed on demand: most texts need none
         self.starts: frozenset[int] = frozenset()
 
     def __call__(self, hit: Hit) -> bool:
-        if self.anchors.joined(hit, self.folded):
+        folded, joiner = self.folded, self.lex.joiner
+        if self.anchors.joined(hit, folded):
             return True
         if hit.term.weight < self.lex.compound_min:
             return False
-        if self.after is None:
+        if self.ends is None:
             technology = set(self.anchors.technology_starts)
             names = [h for h in self.anchors.hits if h.start in technology and h.term.weight >= 1]
-            self.after = {self.lex.joiner.match(self.folded, h.end).end() for h in names}
-            self.starts = frozenset(h.start for h in names)
-        return hit.start in self.after or self.lex.joiner.match(self.folded, hit.end).end() in self.starts
+            self.ends, self.starts = sorted(h.end for h in names), frozenset(h.start for h in names)
+        i = bisect.bisect_left(self.ends, hit.start - _JOINER_MAX)
+        while i < len(self.ends) and self.ends[i] <= hit.start:
+            if joiner.match(folded, self.ends[i]).end() == hit.start:
+                return True
+            i += 1
+        return joiner.match(folded, hit.end).end() in self.starts
 
 
 class Peers:
@@ -134,19 +140,25 @@ class Peers:
     phrase right before or after one, separated only by peer separators, is a peer."""
 
     def __init__(self, lex: Lexicon, folded: str, technologies: list[Hit]) -> None:
-        self.lex, self.folded = lex, folded
-        self.after = set()  # where a phrase listed after a technology starts
-        for hit in technologies:
-            gap = lex.peer_gap.match(folded, hit.end)
-            if gap is not None and gap.end() - hit.end <= lex.peer_max_gap:
-                self.after.add(gap.end())
+        self.lex, self.folded, self.technologies = lex, folded, technologies
+        self.after: set[int] | None = None  # where a phrase listed after a technology starts
         self.starts = frozenset(h.start for h in technologies)
 
     def beside(self, hit: Hit) -> bool:
-        if hit.start in self.after:
-            return True
-        gap = self.lex.peer_gap.match(self.folded, hit.end)
-        return gap is not None and gap.end() in self.starts and gap.end() - hit.end <= self.lex.peer_max_gap
+        lex, folded = self.lex, self.folded
+        if hit.start and (folded[hit.start - 1] in lex.peer_last or folded[hit.start - 1].isspace()):
+            if self.after is None:  # on demand: most phrases follow no separator
+                self.after = set()
+                for tech in self.technologies:
+                    gap = lex.peer_gap.match(folded, tech.end)
+                    if gap is not None and gap.end() - tech.end <= lex.peer_max_gap:
+                        self.after.add(gap.end())
+            if hit.start in self.after:
+                return True
+        if hit.end >= len(folded) or not (folded[hit.end] in lex.peer_first or folded[hit.end].isspace()):
+            return False
+        gap = lex.peer_gap.match(folded, hit.end)
+        return gap is not None and gap.end() in self.starts and gap.end() - hit.end <= lex.peer_max_gap
 
 
 def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, technologies: list[Hit],

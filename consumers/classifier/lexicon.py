@@ -65,6 +65,8 @@ class Lexicon:
     industry_after: re.Pattern[str]
     peer_max_gap: int
     peer_gap: re.Pattern[str]
+    peer_last: frozenset[str]
+    peer_first: frozenset[str]
     generic_clues: dict[str, tuple[str, ...]]
     area_after: re.Pattern[str]
     body_after: re.Pattern[str]
@@ -283,7 +285,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     applied = _mapping(paths["applications"], "applied_to", "applied_to",
                        _read(paths["applications"]).get("applied_to"))
     generic = [_number(paths["applications"], "applied_to", key, applied.get(key)) for key in ("generic_below", "zh", "en")]
-    industry_after, peer_max_gap, peer_gap = _load_applied(builder, paths["applications"], applied)
+    industry_after, peer_max_gap, peer_gap, peer_last, peer_first = _load_applied(builder, paths["applications"], applied)
     areas = _phrases(paths["applications"], "applied_to", "area_nouns", applied.get("area_nouns"))
     area_after = re.compile(r"[\s-]*(?:" + _alternatives(areas) + ")")
     bodies = _phrases(paths["applications"], "applied_to", "body_nouns", applied.get("body_nouns"))
@@ -307,7 +309,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    suffix_re, prefix_re, local, relevance, doc_rules, minimum,
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
                    list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]),
-                   industry_after, int(peer_max_gap), peer_gap, clues, area_after, body_after, departments_term, joiner,
+                   industry_after, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, body_after, departments_term, joiner,
                    _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")))
 
 
@@ -330,7 +332,8 @@ def _alternatives(phrases: list[str]) -> str:
     return "|".join(re.escape(v) for v in sorted(forms, key=len, reverse=True))
 
 
-def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]) -> tuple[re.Pattern[str], float, re.Pattern[str]]:
+def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]
+                  ) -> tuple[re.Pattern[str], float, re.Pattern[str], frozenset[str], frozenset[str]]:
     """The words that tell where blockchain is applied (see consumers.classifier.applied):
     cues of a sentence about applications, the nouns that make a blockchain mention name
     the industry, and the technologies an application may be listed beside."""
@@ -346,4 +349,5 @@ def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]) -> tup
     separators = _phrases(path, "technology_peers", "separators", peers.get("separators"))
     alternatives = _alternatives(separators)
     peer_gap = re.compile(r"\s*(?:" + alternatives + r")(?:\s|" + alternatives + ")*")  # 区块链溯源 is one compound
-    return industry_after, max_gap, peer_gap
+    forms = [v for p in separators for v in variants(fold(p))]  # what ends and begins a separator
+    return industry_after, max_gap, peer_gap, frozenset(v[-1] for v in forms), frozenset(v[0] for v in forms)
