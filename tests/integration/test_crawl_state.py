@@ -41,6 +41,17 @@ def test_articles_are_remembered_by_canonical_url_and_replaced(state):
     assert state.count_seen("gov-beijing") == 0
 
 
+def test_a_batch_is_remembered_at_once_and_looked_up_at_once(state):
+    other = SeenArticle(canonical_url=URL.replace("1001001", "1001002"), article_id="b" * 32, source="gov-henan",
+                        content_hash="h9", seen_at="2020-01-14T02:00:00Z")
+    state.mark_seen_many([seen("h1"), other, seen("h2", '"e2"')])  # the same URL twice: the last one wins
+    unknown = URL.replace("1001001", "1001003")
+    assert state.get_many([URL, unknown, other.canonical_url, URL]) == {URL: seen("h2", '"e2"'),
+                                                                         other.canonical_url: other}
+    assert state.get_many([]) == {}
+    assert state.count_seen("gov-henan") == 2
+
+
 def test_run_reports_come_back_newest_first_per_source(state):
     state.record_run(run("gov-henan", "2020-01-14T01:00:00Z", 3))
     state.record_run(run("gov-henan", "2020-01-14T04:00:00Z", 0))
