@@ -173,10 +173,11 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, techno
         references = [c for c in cues if c.start not in ends and not (folded[c.start - 1:c.start] == " " and c.start - 1 in ends)]
     sentences = Sentences(folded, anchors, cues, references)
     peers = Peers(lex, folded, technologies + anchors.hits)
-    body_after = lex.body_after.match
+    body_after, body_first, size = lex.body_after.match, lex.body_first, len(folded)
     joined = Joined(lex, folded, anchors)
     # a technology's or a department's name, unless joined to blockchain (区块链+金融、区块链+教育)
-    dropped = [(body_after(folded, h.end) is not None or peers.beside(h)) and not joined(h) for h in ordered]
+    dropped = [((h.end < size and folded[h.end] in body_first and body_after(folded, h.end) is not None) or peers.beside(h))
+               and not joined(h) for h in ordered]
     boost: set[int] = set()
     kept: list[Hit] = []
     for run in _runs(lex, ordered, folded):

@@ -70,6 +70,7 @@ class Lexicon:
     generic_clues: dict[str, tuple[str, ...]]
     area_after: re.Pattern[str]
     body_after: re.Pattern[str]
+    body_first: frozenset[str]
     departments: Term | None
     joiner: re.Pattern[str]
     compound_min: float
@@ -293,6 +294,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     # before the word for bodies
     body_after = re.compile(r"(?:[、，]\s*[^\s、，,。；;！？]{1,8}?)*[\s-]*(?:等\s*[\d一二三四五六七八九十百几多]*\s*[个家]?\s*)?(?:"
                             + _alternatives(bodies) + ")")
+    body_first = frozenset("、，-等\t\n ") | {v[0] for p in bodies for v in variants(fold(p))}  # what may follow the phrase
     departments = applied.get("departments")
     if departments is not None and departments not in APPLICATIONS:
         raise _err(paths["applications"], "applied_to", "departments", f"must be one of {APPLICATIONS}")
@@ -309,7 +311,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    suffix_re, prefix_re, local, relevance, doc_rules, minimum,
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
                    list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]),
-                   industry_after, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, body_after, departments_term, joiner,
+                   industry_after, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, body_after, body_first, departments_term, joiner,
                    _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")))
 
 
