@@ -29,7 +29,8 @@ from typing import Any
 from prometheus_client import Counter, Histogram
 
 import settings
-from consumers import dead_letters, stories
+from consumers import stories
+from policywatch import dead_letters
 from policywatch.bus.base import Delivery, Publisher, Record
 from policywatch.errors import DeliveryError, TransientError
 from policywatch.schema import RawArticle, SchemaError, build_document, decode_raw, encode_document

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from consumers.dead_letters import DEAD_LETTER_SCHEMA, original_bytes
+from policywatch.dead_letters import DEAD_LETTER_SCHEMA, original_bytes
 
 
 @dataclass(frozen=True)

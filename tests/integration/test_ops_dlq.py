@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from consumers.dead_letters import UNDECODABLE, dead_letter, encode
+from policywatch.dead_letters import UNDECODABLE, dead_letter, encode
 from policywatch.bus.base import Record
 from policywatch.bus.kafka import KafkaPublisher
 from policywatch.ops import dlq_queues

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from consumers import dead_letters
 from consumers.indexer import build_indexer
+from policywatch import dead_letters
 from policywatch.bus.base import Publisher
 from policywatch.bus.inprocess import InProcessPublisher
 from policywatch.errors import DeliveryError, TransientError

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from consumers.dead_letters import REFUSED, TOO_LARGE, UNDECODABLE, dead_letter, encode
+from policywatch.dead_letters import REFUSED, TOO_LARGE, UNDECODABLE, dead_letter, encode
 from policywatch.bus.base import Record
 from policywatch.bus.inprocess import InProcessPublisher
 from policywatch.ops import dlq, dlq_queues
