@@ -183,12 +183,16 @@ def _cmd_matcher(args: argparse.Namespace) -> int:
     if not runtime.uses_kafka():
         raise UserError("KAFKA_BOOTSTRAP_SERVERS is not set: embedded runs match in-process (policywatch run)")
     metrics.serve(settings.METRICS_PORT)
-    handler = build_match_handler(runtime.subscription_store(), runtime.match_store(),
-                                  check_interval_s=settings.ALERTS_SYNC_INTERVAL_S)
+    dead_letter_publisher = runtime.kafka_publisher()
+    handler = build_match_handler(runtime.subscription_store(), runtime.match_store(), dead_letter_publisher,
+                                  settings.KAFKA_TOPIC_DLQ, check_interval_s=settings.ALERTS_SYNC_INTERVAL_S)
     stop = threading.Event()
     install_stop_signals(stop)
-    run_consumer([settings.KAFKA_TOPIC_CLASSIFIED], settings.KAFKA_MATCHER_GROUP, handler, stop_event=stop,
-                 max_idle_polls=args.max_idle_polls)
+    try:
+        run_consumer([settings.KAFKA_TOPIC_CLASSIFIED], settings.KAFKA_MATCHER_GROUP, handler, stop_event=stop,
+                     max_idle_polls=args.max_idle_polls)
+    finally:
+        dead_letter_publisher.close()
     return 0
 
 

@@ -4,7 +4,9 @@
 bus and the Kafka consumer loop (``policywatch matcher``, consumers/loop.py) call with
 records of the classified topic. It keeps the compiled subscription index in memory and
 rebuilds it when the subscription store's revision changes, so added, changed and
-removed subscriptions apply without a restart.
+removed subscriptions apply without a restart. A record it cannot decode becomes a dead
+letter on the DLQ topic (the article itself is stored already; the letter keeps the
+record for inspection and replay).
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ from prometheus_client import Counter, Histogram
 
 from alerts.matching import MatchIndex, compile_index, match_document
 from alerts.store.base import MatchStore, SubscriptionStore
-from policywatch.bus.base import BatchHandler, Record
+from policywatch import dead_letters
+from policywatch.bus.base import BatchHandler, Publisher, Record
+from policywatch.errors import DeliveryError, TransientError
 from policywatch.schema import SchemaError, decode_document
 
 log = logging.getLogger(__name__)
 
 MATCHED = Counter("policywatch_alert_matches_total", "Article-subscription matches stored")
 UNREADABLE = Counter("policywatch_matcher_unreadable_total",
-                     "Classified-topic records the matcher could not decode (skipped, logged)")
+                     "Classified-topic records the matcher could not decode (dead-lettered)")
 MATCH_SECONDS = Histogram("policywatch_matcher_batch_seconds", "Time to match one batch of articles",
                           buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5))
 
@@ -55,10 +59,11 @@ class SubscriptionIndex:
         return self._index
 
 
-def build_match_handler(subscriptions: SubscriptionStore, matches: MatchStore,
-                        check_interval_s: float = 0.0) -> BatchHandler:
-    """The classified-topic batch handler. Store errors propagate (TransientError asks
-    the loop to retry the batch; storing a match twice keeps the first)."""
+def build_match_handler(subscriptions: SubscriptionStore, matches: MatchStore, dead_letter_publisher: Publisher,
+                        dlq_topic: str, check_interval_s: float = 0.0) -> BatchHandler:
+    """The classified-topic batch handler. Store errors and undelivered dead letters
+    propagate as TransientError (the loop retries the batch; storing a match twice
+    keeps the first)."""
     subscriptions.ensure_ready()
     matches.ensure_ready()
     index = SubscriptionIndex(subscriptions, check_interval_s)
@@ -68,19 +73,25 @@ def build_match_handler(subscriptions: SubscriptionStore, matches: MatchStore,
         compiled = index.current()
         now = datetime.now(timezone.utc)
         found = []
+        letters = []
         for record in records:
             try:
                 doc = decode_document(record.value)
             except SchemaError as exc:
-                # The indexer wrote this record after storing the article, so nothing
-                # is lost from the store; it just cannot be matched.
                 UNREADABLE.inc()
-                log.error("unreadable classified record skipped", extra={
+                log.error("unreadable classified record dead-lettered", extra={
                     "topic": record.topic, "partition": record.partition, "offset": record.offset,
                     "error": str(exc)})
+                letters.append(dead_letters.dead_letter(record, dead_letters.UNDECODABLE, str(exc), now))
                 continue
             found += match_document(compiled, doc, now)
         matches.add(found)
+        if letters:
+            try:
+                dead_letter_publisher.publish_many(
+                    dlq_topic, [(dead_letters.dead_letter_key(l), dead_letters.encode(l)) for l in letters])
+            except DeliveryError as exc:  # the batch is retried, so nothing is lost
+                raise TransientError(f"{len(letters)} dead letters to {dlq_topic} not delivered: {exc}") from exc
         MATCHED.inc(len(found))
         MATCH_SECONDS.observe(time.perf_counter() - started)
 

@@ -60,7 +60,8 @@ def embedded_pipeline() -> Publisher:
     store = article_store()
     store.ensure_ready()
     bus.subscribe(settings.KAFKA_TOPIC_RAW, build_indexer(store=store, publisher=bus).handle_batch)
-    bus.subscribe(settings.KAFKA_TOPIC_CLASSIFIED, build_match_handler(subscription_store(), match_store()))
+    bus.subscribe(settings.KAFKA_TOPIC_CLASSIFIED,
+                  build_match_handler(subscription_store(), match_store(), bus, settings.KAFKA_TOPIC_DLQ))
     bus.subscribe(settings.KAFKA_TOPIC_DLQ, SqliteDeadLetters(settings.EMBEDDED_DB_PATH).handle_batch)
     return bus
 

@@ -20,6 +20,7 @@ from alerts.store.elasticsearch import (ElasticsearchDigestLog, ElasticsearchMat
 from alerts.store.base import SENT
 from alerts.subscriptions import parse_subscription
 from policywatch.bus.base import Record
+from policywatch.bus.inprocess import InProcessPublisher
 from policywatch.schema import RawArticle, build_document, content_hash, encode_document, utc_iso
 from policywatch.store.elasticsearch import ElasticsearchArticleStore
 from policywatch.urls import article_id
@@ -55,7 +56,7 @@ class Pipeline:
         self.log = ElasticsearchDigestLog(es_client, f"{prefix}-digests")
         for store in (self.subscriptions, self.matches, self.log):
             store.ensure_ready()
-        self.handler = build_match_handler(self.subscriptions, self.matches)
+        self.handler = build_match_handler(self.subscriptions, self.matches, InProcessPublisher(), "dlq")
         self.smtp = smtp
         self.config = DeliveryConfig(sender="policywatch <alerts@pw.example>", reply_to="desk@pw.example",
                                      public_url="https://pw.example", unsubscribe_mailto="unsub@pw.example",

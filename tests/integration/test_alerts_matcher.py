@@ -12,7 +12,10 @@ from kafka import KafkaProducer
 from alerts.matcher import build_match_handler
 from alerts.store.elasticsearch import ElasticsearchMatchStore, ElasticsearchSubscriptionStore
 from alerts.subscriptions import parse_subscription
+from bench.harness import read_topic
 from consumers.loop import run_consumer
+from policywatch import dead_letters
+from policywatch.bus.kafka import KafkaPublisher
 from policywatch.schema import DOCUMENT_SCHEMA, DOCUMENT_SCHEMA_VERSION
 
 pytestmark = pytest.mark.integration
@@ -44,7 +47,8 @@ def test_matcher_consumes_the_classified_topic_and_reloads_subscriptions(
     subs.ensure_ready()
     subs.put(parse_subscription({"id": "henan", "email": "h@example.com", "schedule": "immediate",
                                  "filters": {"regions": ["Henan"]}}).stamped(NOW))
-    handler = build_match_handler(subs, matches)
+    publisher = KafkaPublisher({"bootstrap_servers": kafka_bootstrap})
+    handler = build_match_handler(subs, matches, publisher, kafka_topics["dlq"])
     topic = kafka_topics["classified"]
     consume = dict(kafka_config={"bootstrap_servers": kafka_bootstrap}, max_idle_polls=5, poll_timeout_ms=500)
 
@@ -52,6 +56,9 @@ def test_matcher_consumes_the_classified_topic_and_reloads_subscriptions(
     assert run_consumer([topic], f"{unique}-matcher", handler, **consume) == 3  # the bad record too
     window = ("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z")
     assert [m.article_id for m in matches.for_window("henan", *window)] == ["h1"]
+    [letter] = [json.loads(message.value) for message in read_topic(kafka_bootstrap, kafka_topics["dlq"])]
+    assert (letter["error_kind"], letter["key"], letter["source"]["topic"]) == (dead_letters.UNDECODABLE, "bad", topic)
+    assert dead_letters.original_bytes(letter) == b"not json"
 
     # a subscription added while the handler lives is used for the next batch
     subs.put(parse_subscription({"id": "jilin", "email": "j@example.com", "schedule": "immediate",
@@ -60,3 +67,4 @@ def test_matcher_consumes_the_classified_topic_and_reloads_subscriptions(
     assert run_consumer([topic], f"{unique}-matcher", handler, **consume) == 2
     assert [m.article_id for m in matches.for_window("jilin", *window)] == ["j2"]
     assert [m.article_id for m in matches.for_window("henan", *window)] == ["h1"]  # re-delivery kept once
+    publisher.close()

@@ -20,6 +20,7 @@ from alerts.store.elasticsearch import ElasticsearchDigestLog, ElasticsearchMatc
 from alerts.subscriptions import parse_subscription
 from bench.corpus import REGIONS, raw_articles
 from policywatch.bus.base import Record
+from policywatch.bus.inprocess import InProcessPublisher
 from policywatch.schema import build_document, encode_document, utc_iso
 
 pytestmark = [pytest.mark.reliability, pytest.mark.smtp]
@@ -71,7 +72,7 @@ def test_smtp_down_mid_run_then_back_sends_each_digest_exactly_once(es_client, e
         subscriptions.put(sub)
         subs.append(sub)
     docs = _documents(unique)
-    build_match_handler(subscriptions, matches)(
+    build_match_handler(subscriptions, matches, InProcessPublisher(), "dlq")(
         [Record("classified", 0, n, d["article_id"].encode(), encode_document(d)) for n, d in enumerate(docs)])
     config = DeliveryConfig(sender="policywatch <alerts@pw.example>", reply_to="", public_url="https://pw.example",
                             unsubscribe_mailto="", secret=b"drill-secret", late_buffer_s=300, backoff_s=60)
