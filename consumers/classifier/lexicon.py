@@ -22,7 +22,7 @@ from consumers.classifier.normalise import fold, variants
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
-LEXICON_VERSION = "lexicon-1.4"
+LEXICON_VERSION = "lexicon-1.5"
 
 
 class LexiconError(ValueError):
