@@ -59,9 +59,9 @@ def make_articles(count: int, size: int, dense: bool = False, seed: int = 7) -> 
 
 
 def _phrase_hits(title: str, text: str) -> list[list]:
-    from consumers.classifier import _LEXICON, engine
+    from consumers.classifier import engine, lexicon
 
-    return list(engine.scan(_LEXICON, (title + "\n" + text).lower()).values())
+    return list(engine.scan(lexicon(), (title + "\n" + text).lower()).values())
 
 
 def measure(articles: list[tuple[str, str]], with_stories: bool) -> float:

@@ -56,7 +56,9 @@ def run_pipeline(kafka: str, es, es_url: str, prefix: str, topics: dict[str, str
     """Articles per second through ``consumers`` indexer processes in one consumer group
     (see the module docstring): from the first batch any member received to the last
     batch handled, once the group has committed everything."""
-    from consumers import classifier  # noqa: F401  (loaded once, shared by the forked members)
+    from consumers.classifier import lexicon
+
+    lexicon()  # compiled once, shared by the forked members
 
     ElasticsearchArticleStore(es, prefix).ensure_ready()  # before the members race to create it
     group = f"{prefix}-bench"

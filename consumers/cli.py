@@ -132,8 +132,10 @@ def _cmd_bootstrap(args) -> int:
 
 
 def _cmd_reclassify(args) -> int:
-    from consumers.classifier import classify
+    from consumers.classifier import classify, lexicon
     from consumers.reclassify import reclassify
+
+    lexicon()  # a broken lexicon stops here, before any document is touched
 
     if args.batch_size < 1:
         raise UserError("--batch-size must be at least 1")

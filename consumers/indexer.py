@@ -218,7 +218,9 @@ def build_indexer(store: ArticleStore, publisher: Publisher, *, classified_topic
     """The indexer with its collaborators; defaults come from settings and the
     classifier package (imported here, so the lexicons load only for this stage)."""
     if classify is None:
-        from consumers.classifier import classify
+        from consumers.classifier import classify, lexicon
+
+        lexicon()  # compile (and validate) the lexicons now, not at the first article
     return Indexer(store, publisher,
                    classified_topic=classified_topic or settings.KAFKA_TOPIC_CLASSIFIED,
                    dlq_topic=dlq_topic or settings.KAFKA_TOPIC_DLQ,

@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from consumers.classifier import CLASSIFIER_VERSION, classify
+from consumers.classifier import classify, lexicon
 from consumers.classifier.evaluate import score
 from policywatch.errors import UserError
 from policywatch.taxonomy import DOC_TYPES
@@ -69,7 +69,7 @@ def read_labelled(path: str) -> list[dict[str, Any]]:
 
 def _report(figures: dict[str, Any], out: TextIO) -> None:
     rel = figures["relevant"]
-    out.write(f"classifier {CLASSIFIER_VERSION}, {figures['n']} articles\n\n")
+    out.write(f"classifier {lexicon().version}, {figures['n']} articles\n\n")
     out.write(f"relevant      precision {rel['precision']:.3f}  recall {rel['recall']:.3f}  f1 {rel['f1']:.3f}\n")
     for name in ("regions", "themes", "applications"):
         f = figures[name]
@@ -100,7 +100,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         for name in ("regions", "themes", "applications"):
             payload[name] = {k: v for k, v in figures[name].items() if k != "per_label"}
         payload["doc_type"] = {"accuracy": figures["doc_type"]["accuracy"]}
-        payload["classifier_version"] = CLASSIFIER_VERSION
+        payload["classifier_version"] = lexicon().version
         if args.worst:
             payload["worst"] = figures["worst"]
         print(json.dumps(payload, ensure_ascii=False))
