@@ -166,7 +166,7 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, techno
     """The application hits (outermost, in order of start) that name an area blockchain
     is applied to, with their weights as they count (see the module's rules)."""
     titled = bool(anchors.technology_starts) and anchors.technology_starts[0] < title_end
-    ordered = hits if titled else [h for h in hits if anchors.near(h)]  # nothing further counts
+    ordered = hits if titled else anchors.keep_near(hits)  # nothing further counts
     references = None  # far from blockchain, a cue must refer to the title's subject: 平台, not 智慧医疗平台
     if titled:
         ends = {h.end for h in hits}

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import bisect
 import math
-import operator
 import re
 from collections import defaultdict
 
 from consumers.classifier.applied import Peers, applied
 from consumers.classifier.doctype import doc_type
-from consumers.classifier.hits import Hit, lemma, outermost, scan
+from consumers.classifier.hits import START, Hit, by_start_longest_first, lemma, outermost, scan
 from consumers.classifier.lexicon import Lexicon
 from consumers.classifier.normalise import lower_same_length
 
 MAX_PHRASES = 5
-_START = operator.itemgetter(0)
 ANCHOR_GROUPS = ("blockchain", "crypto", "cbdc")
 # Signal groups that count as policy content when near an anchor.
 NEAR_GROUPS = ("policy", "regulation")
@@ -32,7 +30,7 @@ WINDOW_EN = 300
 def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
     kept: list[Hit] = []
     reach = -1
-    for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+    for hit in by_start_longest_first(hits):
         if hit.start >= reach:
             kept.append(hit)
             reach = hit.end
@@ -69,6 +67,16 @@ class Anchors:
         self.starts = sorted(h.start for h in anchors)
         self.edges = frozenset(h.start for h in anchors) | frozenset(h.end for h in anchors)
         self.window = window
+        # The places within the window of a mention, as disjoint intervals [low, high]
+        # (sorted): ``near`` is then one bisect, and ``keep_near`` a loop without calls.
+        self.lows: list[int] = []
+        self.highs: list[int] = []
+        for start in self.starts:
+            if self.highs and start - window <= self.highs[-1]:
+                self.highs[-1] = start + window
+            else:
+                self.lows.append(start - window)
+                self.highs.append(start + window)
         # 区块链企业, blockchain firms: the industry, to which nothing is applied
         self.technology_starts = self.starts if industry is None else sorted(
             h.start for h in anchors if industry.match(folded, h.end) is None)
@@ -90,12 +98,20 @@ class Anchors:
         """Whether ``hit`` starts within ``window`` characters (default: the anchors'
         window) of a blockchain mention (one of ``starts``, default all)."""
         position = hit[0]
+        if window is None and starts is None:
+            i = bisect.bisect_right(self.lows, position)
+            return i > 0 and position <= self.highs[i - 1]
         starts = self.starts if starts is None else starts
         window = self.window if window is None else window
         i = bisect.bisect_left(starts, position)
         if i < len(starts) and starts[i] - position <= window:
             return True
         return i > 0 and position - starts[i - 1] <= window
+
+    def keep_near(self, hits: list[Hit]) -> list[Hit]:
+        """The ``hits`` that are ``near`` a mention (in their order)."""
+        lows, highs, after = self.lows, self.highs, bisect.bisect_right
+        return [h for h in hits if (i := after(lows, h[0])) and h[0] <= highs[i - 1]]
 
     def near_technology(self, hit: Hit, window: int) -> bool:
         """Within ``window`` of a mention of blockchain as a technology (not 区块链企业)."""
@@ -112,24 +128,24 @@ def weighted(hits: list[Hit], anchors: Anchors | None = None,
     if anchors is None and folded is None:  # the relevance signals: every hit counts
         for hit in hits:
             term = hit[2]
-            evidence[term.labels[0]].append(hit)
-            scores[term.labels[0]] += term.weight
+            label = term.labels[0]
+            evidence[label].append(hit)
+            scores[label] += term.weight
         return {label: (scores[label], evidence[label]) for label in scores}
     counted: dict[tuple[str, str], float] = {}
-    for hit in hits:
-        if anchors is None or anchors.near(hit):
-            start, end, term = hit
-            label, weight = term.labels[0], term.weight
-            evidence[label].append(hit)
-            if folded is not None:
-                key = (label, lemma(folded[start:end]))
-                before = counted.get(key)
-                if before is not None and weight <= before:
-                    continue
-                counted[key] = weight
-                if before is not None:
-                    weight -= before
-            scores[label] += weight
+    for hit in hits if anchors is None else anchors.keep_near(hits):
+        start, end, term = hit
+        label, weight = term.labels[0], term.weight
+        evidence[label].append(hit)
+        if folded is not None:
+            key = (label, lemma(folded[start:end]))
+            before = counted.get(key)
+            if before is not None and weight <= before:
+                continue
+            counted[key] = weight
+            if before is not None:
+                weight -= before
+        scores[label] += weight
     return {label: (scores[label], evidence[label]) for label in scores}
 
 
@@ -144,8 +160,9 @@ def features(signals: dict[str, tuple[float, list[Hit]]], size: int, title_end: 
     for group, (score, group_hits) in signals.items():
         values[f"{group}_log"] = math.log1p(score)
         values[f"{group}_density"] = min(score * per_k, 10.0)
-        values[f"{group}_in_title"] = 1.0 if any(h.start < title_end for h in group_hits) else 0.0
-        values[f"{group}_lead"] = 1.0 if any(h.start < title_end + 300 for h in group_hits) else 0.0
+        first = min(map(START, group_hits))  # a group has hits, or no score
+        values[f"{group}_in_title"] = 1.0 if first < title_end else 0.0
+        values[f"{group}_lead"] = 1.0 if first < title_end + 300 else 0.0
     return values
 
 
@@ -166,9 +183,9 @@ def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
     # A flash (a few sentences, shorter than two anchor windows): its headline carries
     # the subject and every sentence is near it; counts are small.
     values["flash"] = 1.0 if size < 2 * anchors.window else 0.0
-    near = weighted([h for h in hits["signal"] if h.term.labels[0] in NEAR_GROUPS], anchors)
-    near_actors = sum(1 for h in hits["national"] if anchors.near(h))
-    near_policy = near.get("policy", (0.0, []))[0] + near.get("regulation", (0.0, []))[0] + near_actors
+    near_actors = len(anchors.keep_near(hits["national"]))
+    policy, regulation = (_near_weight(signals.get(group, (0.0, []))[1], anchors) for group in NEAR_GROUPS)
+    near_policy = policy + regulation + near_actors
     values["policy_near_log"] = math.log1p(near_policy)
     values["policy_near_density"] = min(near_policy * 1000.0 / max(size, 300), 10.0)
     # Blockchain only in lists of technologies (人工智能、区块链、元宇宙等), or named once
@@ -183,6 +200,15 @@ def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
     values["passing_mention"] = 1.0 if passing else 0.0
     expand_products(values, list(lex.relevance["coefficients"]))
     return values
+
+
+def _near_weight(hits: list[Hit], anchors: Anchors) -> float:
+    """The weights of ``hits`` near an anchor, added in their order (as ``weighted`` does,
+    so the sum is the same float)."""
+    total = 0.0
+    for hit in anchors.keep_near(hits):
+        total += hit.term.weight
+    return total
 
 
 def relevance(lex: Lexicon, values: dict[str, float]) -> float:
@@ -202,8 +228,13 @@ def expand_products(values: dict[str, float], names: list[str]) -> None:
 def phrases(text: str, hits: list[Hit]) -> list[str]:
     """Distinct phrases of ``text`` behind ``hits``, in order of appearance."""
     seen: list[str] = []
-    for hit in sorted(hits, key=_START):
-        phrase = " ".join(text[hit.start:hit.end].split())
+    spans: set[str] = set()  # a phrase repeats: the same words need not be split again
+    for hit in sorted(hits, key=START):
+        span = text[hit.start:hit.end]
+        if span in spans:
+            continue
+        spans.add(span)
+        phrase = " ".join(span.split())
         if phrase and phrase not in seen:
             seen.append(phrase)
             if len(seen) >= MAX_PHRASES:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, NamedTuple
@@ -19,6 +20,8 @@ class Hit(NamedTuple):
     term: Term
 
 
+START = operator.itemgetter(0)
+END = operator.itemgetter(1)
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 new_hit = tuple.__new__  # Hit(...) goes through a Python-level __new__; this does not
 
@@ -28,17 +31,16 @@ def scan(lex: Lexicon, folded: str) -> dict[str, list[Hit]]:
     whole words (a plural ``s`` may follow)."""
     hits: dict[str, list[Hit]] = defaultdict(list)
     size = len(folded)
-    payloads = lex.payloads
+    payloads, whole_words = lex.payloads, lex.whole_words
     for index, start, end in lex.automaton.find_matches_as_indexes(folded, overlapping=True):
-        terms = payloads[index]
-        if terms[0].word:
+        if index in whole_words:
             if start > 0 and folded[start - 1] in _WORD_CHARS:
                 continue
             if end < size and folded[end] in _WORD_CHARS:
                 if not (folded[end] == "s" and (end + 1 == size or folded[end + 1] not in _WORD_CHARS)):
                     continue
-        for term in terms:
-            hits[term.kind].append(new_hit(Hit, (start, end, term)))
+        for kind, term in payloads[index]:
+            hits[kind].append(new_hit(Hit, (start, end, term)))
     return hits
 
 
@@ -54,12 +56,19 @@ def lemma(phrase: str) -> str:
     return _ENDINGS.sub("", phrase.rstrip("e")) if not phrase.endswith("ss") else phrase
 
 
+def by_start_longest_first(hits: list[Hit]) -> list[Hit]:
+    """``hits`` sorted by start, the longest first among those starting together (equal
+    spans keep their order). Two stable sorts on C-level keys: a key function making a
+    tuple per hit costs more than both."""
+    return sorted(sorted(hits, key=END, reverse=True), key=START)
+
+
 def outermost(hits: list[Hit]) -> list[Hit]:
     """``hits`` without those inside a longer one (工业 inside 工业和信息化厅, supply
     chain inside supply chain finance): the longer phrase says what is meant."""
     kept: list[Hit] = []
     reach = -1
-    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+    for hit in by_start_longest_first(hits):
         if hit.end > reach:
             kept.append(hit)
             reach = hit.end

@@ -44,7 +44,8 @@ class Term:
 @dataclass
 class Lexicon:
     automaton: Any
-    payloads: list[tuple[Term, ...]]
+    payloads: list[tuple[tuple[str, Term], ...]]  # per pattern: (kind, term) of each of its terms
+    whole_words: frozenset[int]  # patterns that must stand as a whole word
     version: str
     org_suffix: re.Pattern[str]
     org_prefix: re.Pattern[str]
@@ -122,16 +123,22 @@ class _Builder:
         if term not in terms:  # the same phrase listed twice counts once
             terms.append(term)
 
-    def build(self) -> tuple[Any, list[tuple[Term, ...]]]:
+    def build(self) -> tuple[Any, list[tuple[tuple[str, Term], ...]], frozenset[int]]:
         """The automaton over every phrase and its traditional spellings (the text is
-        not folded: too slow), and the terms of each of its patterns by index."""
+        not folded: too slow), the (kind, term) pairs of each of its patterns by index
+        and the indexes of whole-word patterns: what ``hits.scan`` needs per match,
+        looked up once here rather than per hit."""
         patterns: list[str] = []
-        payloads: list[tuple[Term, ...]] = []
+        payloads: list[tuple[tuple[str, Term], ...]] = []
+        whole_words: set[int] = set()
         for key, terms in self.entries.items():
             for form in variants(key):
+                if terms[0].word:
+                    whole_words.add(len(patterns))
                 patterns.append(form)
-                payloads.append(tuple(terms))
-        return ahocorasick_rs.AhoCorasick(patterns), payloads
+                payloads.append(tuple((term.kind, term) for term in terms))
+        automaton = ahocorasick_rs.AhoCorasick(patterns)
+        return automaton, payloads, frozenset(whole_words)
 
 
 def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:

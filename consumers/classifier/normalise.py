@@ -106,8 +106,13 @@ def clean(value: object, limit: int = MAX_CHARS) -> str:
         value = str(value)
     value = value[:limit]
     if not value.isascii():
-        value = value.encode("utf-8", errors="replace").decode("utf-8")
-        if _TONE_MARK.search(value):
+        try:  # only lone surrogates fail to encode: most texts need no round trip
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = value.encode("utf-8", errors="replace").decode("utf-8")
+        # pinyin stands in brackets: a text without any cannot have it (a quick test
+        # before the regex looks at every character for a tone mark)
+        if ("(" in value or "（" in value) and _TONE_MARK.search(value):
             value = _PINYIN.sub("", value)
     return value
 
