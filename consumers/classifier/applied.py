@@ -146,7 +146,7 @@ class Peers:
 
     def beside(self, hit: Hit) -> bool:
         lex, folded = self.lex, self.folded
-        if hit.start and (folded[hit.start - 1] in lex.peer_last or folded[hit.start - 1].isspace()):
+        if hit.start and folded[hit.start - 1] in lex.peer_last:
             if self.after is None:  # on demand: most phrases follow no separator
                 self.after = set()
                 for tech in self.technologies:
@@ -155,7 +155,7 @@ class Peers:
                         self.after.add(gap.end())
             if hit.start in self.after:
                 return True
-        if hit.end >= len(folded) or not (folded[hit.end] in lex.peer_first or folded[hit.end].isspace()):
+        if hit.end >= len(folded) or folded[hit.end] not in lex.peer_first:
             return False
         gap = lex.peer_gap.match(folded, hit.end)
         return gap is not None and gap.end() in self.starts and gap.end() - hit.end <= lex.peer_max_gap

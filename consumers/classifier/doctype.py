@@ -78,7 +78,10 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
         if key not in seen:
             seen.add(key)
             scores[label] += hit.term.weight
-    verbs, nouns = hits.get("issue_verb", []), hits.get("doc_noun", [])
+    # Pairs start before the lead's end: nothing later counts, and no later noun holds an
+    # earlier one (a longer phrase around a noun starts where it does or before).
+    verbs = [v for v in hits.get("issue_verb", ()) if v.start < lead_end]
+    nouns = [n for n in hits.get("doc_noun", ()) if n.start < lead_end]
     if verbs and nouns:
         nouns = [n for n in outermost(nouns) if n.term.weight > 0]
         in_title = _announcements(lex, verbs, nouns, folded, title_end)

@@ -85,13 +85,14 @@ class Anchors:
         """Whether ``hit`` is joined to a blockchain mention by a plus: 区块链+政务,
         能源+区块链, "blockchain + education" (the idiom that names an application)."""
         start, end = hit[0], hit[1]
-        if "+" in folded[end:end + 3] or "＋" in folded[end:end + 3]:
-            after = _PLUS_AFTER.match(folded, end)
-            if after is not None and after.end() in self.edges:
+        after, before = folded[end:end + 3], folded[max(0, start - 3):start]  # a plus is near, or no regex runs
+        if "+" in after or "＋" in after:
+            plus = _PLUS_AFTER.match(folded, end)
+            if plus is not None and plus.end() in self.edges:
                 return True
-        if "+" in folded[max(0, start - 3):start] or "＋" in folded[max(0, start - 3):start]:
-            before = _PLUS_BEFORE.search(folded, max(0, start - 4), start)
-            return before is not None and before.start() in self.edges
+        if "+" in before or "＋" in before:
+            plus = _PLUS_BEFORE.search(folded, max(0, start - 4), start)
+            return plus is not None and plus.start() in self.edges
         return False
 
     def near(self, hit: Hit, window: int | None = None, starts: list[int] | None = None) -> bool:
@@ -260,9 +261,11 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     themes: list[str] = []
     applications: list[str] = []
     if relevant:
-        content = outermost(hits["theme"] + hits["application"])
+        content: dict[str, list[Hit]] = {"application": [], "theme": []}
+        for hit in outermost(hits["theme"] + hits["application"]):
+            content[hit.term.kind].append(hit)
         for kind, out in (("application", applications), ("theme", themes)):
-            kind_hits = [h for h in content if h.term.kind == kind]
+            kind_hits = content[kind]
             if kind == "application":  # applied to blockchain, not merely named
                 kind_hits = applied(lex, kind_hits, folded, anchors, hits["technology"], hits["cue"], signals, wide, title_end)
             scope = None if kind == "application" else anchors  # applied() decided where applications count

@@ -66,8 +66,8 @@ class Lexicon:
     industry_after: re.Pattern[str]
     peer_max_gap: int
     peer_gap: re.Pattern[str]
-    peer_last: frozenset[str]
-    peer_first: frozenset[str]
+    peer_last: frozenset[str]   # the last characters of peer separators, and spaces
+    peer_first: frozenset[str]  # their first characters, and spaces
     generic_clues: dict[str, tuple[str, ...]]
     area_after: re.Pattern[str]
     body_after: re.Pattern[str]
@@ -358,5 +358,6 @@ def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]
     separators = _phrases(path, "technology_peers", "separators", peers.get("separators"))
     alternatives = _alternatives(separators)
     peer_gap = re.compile(r"\s*(?:" + alternatives + r")(?:\s|" + alternatives + ")*")  # 区块链溯源 is one compound
-    forms = [v for p in separators for v in variants(fold(p))]  # what ends and begins a separator
-    return industry_after, max_gap, peer_gap, frozenset(v[-1] for v in forms), frozenset(v[0] for v in forms)
+    forms = [v for p in separators for v in variants(fold(p))]  # what ends and begins a separator,
+    spaces = frozenset(c for c in map(chr, range(0x10000)) if c.isspace())  # or the spaces around one
+    return industry_after, max_gap, peer_gap, frozenset(v[-1] for v in forms) | spaces, frozenset(v[0] for v in forms) | spaces
