@@ -39,7 +39,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from consumers.classifier.hits import Hit, new_hit
+from consumers.classifier.hits import END, START, Hit, new_hit
 
 if TYPE_CHECKING:
     from consumers.classifier.engine import Anchors
@@ -60,8 +60,8 @@ class Sentences:
 
     def __init__(self, folded: str, anchors: Anchors, cues: list[Hit], references: list[Hit] | None) -> None:
         self.folded, self.anchors = folded, anchors
-        self.cue_starts = sorted(h.start for h in cues)
-        self.reference_starts = None if references is None else sorted(h.start for h in references)
+        self.cue_starts = sorted(map(START, cues))
+        self.reference_starts = None if references is None else sorted(map(START, references))
 
     def shares_sentence(self, hit: Hit, starts: list[int]) -> bool:
         """One of ``starts`` (sorted) is within the anchors' window before or after
@@ -126,7 +126,7 @@ class Joined:
         if self.ends is None:
             technology = set(self.anchors.technology_starts)
             names = [h for h in self.anchors.hits if h.start in technology and h.term.weight >= 1]
-            self.ends, self.starts = sorted(h.end for h in names), frozenset(h.start for h in names)
+            self.ends, self.starts = sorted(map(END, names)), frozenset(map(START, names))
         i = bisect.bisect_left(self.ends, hit.start - _JOINER_MAX)
         while i < len(self.ends) and self.ends[i] <= hit.start:
             if joiner.match(folded, self.ends[i]).end() == hit.start:
@@ -142,14 +142,17 @@ class Peers:
     def __init__(self, lex: Lexicon, folded: str, technologies: list[Hit]) -> None:
         self.lex, self.folded, self.technologies = lex, folded, technologies
         self.after: set[int] | None = None  # where a phrase listed after a technology starts
-        self.starts = frozenset(h.start for h in technologies)
+        self.starts = frozenset(map(START, technologies))
 
     def beside(self, hit: Hit) -> bool:
         lex, folded = self.lex, self.folded
         if hit.start and folded[hit.start - 1] in lex.peer_last:
             if self.after is None:  # on demand: most phrases follow no separator
                 self.after = set()
+                size = len(folded)
                 for tech in self.technologies:
+                    if tech.end >= size or folded[tech.end] not in lex.peer_first:
+                        continue  # no separator can start here: the regex would fail
                     gap = lex.peer_gap.match(folded, tech.end)
                     if gap is not None and gap.end() - tech.end <= lex.peer_max_gap:
                         self.after.add(gap.end())
@@ -169,14 +172,16 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, techno
     ordered = hits if titled else anchors.keep_near(hits)  # nothing further counts
     references = None  # far from blockchain, a cue must refer to the title's subject: 平台, not 智慧医疗平台
     if titled:
-        ends = {h.end for h in hits}
+        ends = set(map(END, hits))
         references = [c for c in cues if c.start not in ends and not (folded[c.start - 1:c.start] == " " and c.start - 1 in ends)]
     sentences = Sentences(folded, anchors, cues, references)
     peers = Peers(lex, folded, technologies + anchors.hits)
     body_after, body_first, size = lex.body_after.match, lex.body_first, len(folded)
     joined = Joined(lex, folded, anchors)
-    # a technology's or a department's name, unless joined to blockchain (区块链+金融、区块链+教育)
-    dropped = [((h.end < size and folded[h.end] in body_first and body_after(folded, h.end) is not None) or peers.beside(h))
+    # a technology's or a department's name, unless joined to blockchain (区块链+金融、区块链+教育);
+    # a weight-0 phrase (a body's name) is in no enumeration and counts nothing: not looked at
+    dropped = [h.term.weight > 0
+               and ((h.end < size and folded[h.end] in body_first and body_after(folded, h.end) is not None) or peers.beside(h))
                and not joined(h) for h in ordered]
     boost: set[int] = set()
     kept: list[Hit] = []
