@@ -123,11 +123,7 @@ class Indexer:
         refused.update(chunk_refused)
         stored = [doc for doc in docs if doc["article_id"] not in chunk_refused]
         INDEXED.inc(len(stored))
-        items = [(doc["article_id"], encode_document(doc)) for doc in stored]
-        try:
-            return self.publisher.send_many(self.classified_topic, items) if items else Delivery()
-        except DeliveryError as exc:  # the batch is retried, so nothing is lost
-            raise TransientError(f"{len(items)} messages to {self.classified_topic} not delivered: {exc}") from exc
+        return self._start(self.classified_topic, [(doc["article_id"], encode_document(doc)) for doc in stored])
 
     def _decode(self, record: Record, failed_at: datetime, letters: list[dict[str, Any]]) -> RawArticle | None:
         if len(record.value) > self.max_message_bytes:
@@ -165,12 +161,15 @@ class Indexer:
         return docs
 
     def _deliver(self, topic: str, items: list[tuple[str, bytes]]) -> None:
-        if items:
-            try:
-                delivery = self.publisher.send_many(topic, items)
-            except DeliveryError as exc:  # the batch is retried, so nothing is lost
-                raise TransientError(f"{len(items)} messages to {topic} not delivered: {exc}") from exc
-            self._wait(topic, delivery)
+        self._wait(topic, self._start(topic, items))
+
+    def _start(self, topic: str, items: list[tuple[str, bytes]]) -> Delivery:
+        if not items:
+            return Delivery()
+        try:
+            return self.publisher.send_many(topic, items)
+        except DeliveryError as exc:  # the batch is retried, so nothing is lost
+            raise TransientError(f"{len(items)} messages to {topic} not delivered: {exc}") from exc
 
     @staticmethod
     def _wait(topic: str, delivery: Delivery) -> None:
