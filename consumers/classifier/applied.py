@@ -39,7 +39,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from consumers.classifier.hits import END, START, Hit, new_hit
+from consumers.classifier.hits import END, START, Hit
 
 if TYPE_CHECKING:
     from consumers.classifier.engine import Anchors
@@ -94,11 +94,11 @@ def _runs(lex: Lexicon, ordered: list[Hit], folded: str) -> list[list[int]]:
     separators, at most ``named_in_list.max_gap`` characters apart."""
     runs: list[list[int]] = []
     for i in range(1, len(ordered)):
-        left, right = ordered[i - 1], ordered[i]
-        gap = right.start - left.end
-        if (left.term.labels != right.term.labels and 0 <= gap <= lex.list_max_gap
-                and left.term.weight > 0 and right.term.weight > 0
-                and lex.list_gap.fullmatch(folded, left.end, right.start)):
+        (_, left_end, left), (right_start, _, right) = ordered[i - 1], ordered[i]  # their terms
+        gap = right_start - left_end
+        if (left.labels != right.labels and 0 <= gap <= lex.list_max_gap
+                and left.weight > 0 and right.weight > 0
+                and lex.list_gap.fullmatch(folded, left_end, right_start)):
             if runs and runs[-1][-1] == i - 1:
                 runs[-1].append(i)
             else:
@@ -121,18 +121,19 @@ class Joined:
         folded, joiner = self.folded, self.lex.joiner
         if self.anchors.joined(hit, folded):
             return True
-        if hit.term.weight < self.lex.compound_min:
+        start, end, term = hit
+        if term.weight < self.lex.compound_min:
             return False
         if self.ends is None:
             technology = set(self.anchors.technology_starts)
-            names = [h for h in self.anchors.hits if h.start in technology and h.term.weight >= 1]
+            names = [h for h in self.anchors.hits if h[0] in technology and h[2].weight >= 1]
             self.ends, self.starts = sorted(map(END, names)), frozenset(map(START, names))
-        i = bisect.bisect_left(self.ends, hit.start - _JOINER_MAX)
-        while i < len(self.ends) and self.ends[i] <= hit.start:
-            if joiner.match(folded, self.ends[i]).end() == hit.start:
+        i = bisect.bisect_left(self.ends, start - _JOINER_MAX)
+        while i < len(self.ends) and self.ends[i] <= start:
+            if joiner.match(folded, self.ends[i]).end() == start:
                 return True
             i += 1
-        return joiner.match(folded, hit.end).end() in self.starts
+        return joiner.match(folded, end).end() in self.starts
 
 
 class Peers:
@@ -146,22 +147,23 @@ class Peers:
 
     def beside(self, hit: Hit) -> bool:
         lex, folded = self.lex, self.folded
-        if hit.start and folded[hit.start - 1] in lex.peer_last:
+        start, end, _ = hit
+        if start and folded[start - 1] in lex.peer_last:
             if self.after is None:  # on demand: most phrases follow no separator
                 self.after = set()
                 size = len(folded)
-                for tech in self.technologies:
-                    if tech.end >= size or folded[tech.end] not in lex.peer_first:
+                for _, tech_end, _ in self.technologies:
+                    if tech_end >= size or folded[tech_end] not in lex.peer_first:
                         continue  # no separator can start here: the regex would fail
-                    gap = lex.peer_gap.match(folded, tech.end)
-                    if gap is not None and gap.end() - tech.end <= lex.peer_max_gap:
+                    gap = lex.peer_gap.match(folded, tech_end)
+                    if gap is not None and gap.end() - tech_end <= lex.peer_max_gap:
                         self.after.add(gap.end())
-            if hit.start in self.after:
+            if start in self.after:
                 return True
-        if hit.end >= len(folded) or folded[hit.end] not in lex.peer_first:
+        if end >= len(folded) or folded[end] not in lex.peer_first:
             return False
-        gap = lex.peer_gap.match(folded, hit.end)
-        return gap is not None and gap.end() in self.starts and gap.end() - hit.end <= lex.peer_max_gap
+        gap = lex.peer_gap.match(folded, end)
+        return gap is not None and gap.end() in self.starts and gap.end() - end <= lex.peer_max_gap
 
 
 def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, technologies: list[Hit],
@@ -173,15 +175,15 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, techno
     references = None  # far from blockchain, a cue must refer to the title's subject: 平台, not 智慧医疗平台
     if titled:
         ends = set(map(END, hits))
-        references = [c for c in cues if c.start not in ends and not (folded[c.start - 1:c.start] == " " and c.start - 1 in ends)]
+        references = [c for c in cues if c[0] not in ends and not (folded[c[0] - 1:c[0]] == " " and c[0] - 1 in ends)]
     sentences = Sentences(folded, anchors, cues, references)
     peers = Peers(lex, folded, technologies + anchors.hits)
     body_after, body_first, size = lex.body_after.match, lex.body_first, len(folded)
     joined = Joined(lex, folded, anchors)
     # a technology's or a department's name, unless joined to blockchain (区块链+金融、区块链+教育);
     # a weight-0 phrase (a body's name) is in no enumeration and counts nothing: not looked at
-    dropped = [h.term.weight > 0
-               and ((h.end < size and folded[h.end] in body_first and body_after(folded, h.end) is not None) or peers.beside(h))
+    dropped = [h[2].weight > 0
+               and ((h[1] < size and folded[h[1]] in body_first and body_after(folded, h[1]) is not None) or peers.beside(h))
                and not joined(h) for h in ordered]
     boost: set[int] = set()
     kept: list[Hit] = []
@@ -190,28 +192,28 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, techno
             for i in run:
                 dropped[i] = True
             last = ordered[run[-1]]
-            departments = body_after(folded, last.end)
+            departments = body_after(folded, last[1])
             if departments is not None and lex.departments is not None and sentences.in_scope(last):
-                kept.append(new_hit(Hit, (ordered[run[0]].start, departments.end(), lex.departments)))
+                kept.append((ordered[run[0]][0], departments.end(), lex.departments))
         elif any(sentences.in_scope(ordered[i]) for i in run):
             boost.update(run)
     close = lex.generic_near_en if wide else lex.generic_near_zh
     clue_starts: dict[tuple[str, ...], list[int]] = {}
     for i, hit in enumerate(ordered):
-        term = hit.term
+        start, end, term = hit
         if dropped[i] or term.weight <= 0:
             continue
         if i in boost:
-            kept.append(new_hit(Hit, (hit.start, hit.end, raised(term, lex.list_weight))))
+            kept.append((start, end, raised(term, lex.list_weight)))
         elif term.weight < lex.generic_below:
             clues = lex.generic_clues.get(term.labels[0])
             if clues:
                 if clues not in clue_starts:
-                    clue_starts[clues] = sorted(h.start for group in clues for h in signals.get(group, (0.0, []))[1])
+                    clue_starts[clues] = sorted(h[0] for group in clues for h in signals.get(group, (0.0, []))[1])
                 if not sentences.shares_sentence(hit, clue_starts[clues]):
                     continue
-            if joined(hit) or (lex.area_after.match(folded, hit.end) and sentences.in_scope(hit)):
-                kept.append(new_hit(Hit, (hit.start, hit.end, raised(term, lex.generic_below))))
+            if joined(hit) or (lex.area_after.match(folded, end) and sentences.in_scope(hit)):
+                kept.append((start, end, raised(term, lex.generic_below)))
             elif anchors.near_technology(hit, close) and sentences.anchored_at(hit):
                 kept.append(hit)
         elif sentences.in_scope(hit):

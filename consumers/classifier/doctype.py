@@ -31,15 +31,15 @@ def _announcements(lex: Lexicon, verbs: list[Hit], nouns: list[Hit], folded: str
     ``announcement.max_gap`` characters apart (either order: 印发《…》, 《…》印发)."""
     rules = lex.doc_rules
     found: list[Hit] = []
-    nouns = [n for n in nouns if n.start < end]
+    nouns = [n for n in nouns if n[0] < end]
     for verb in verbs:
-        if verb.start >= end:
+        if verb[0] >= end:
             continue
         for noun in nouns:
-            left, right = (verb, noun) if verb.end <= noun.start else (noun, verb)
-            if left.end > right.start or right.start - left.end > rules.max_gap:
+            (_, left_end, _), (right_start, _, _) = (verb, noun) if verb[1] <= noun[0] else (noun, verb)
+            if left_end > right_start or right_start - left_end > rules.max_gap:
                 continue
-            if rules.clause_break.search(folded, left.end, right.start) is None:
+            if rules.clause_break.search(folded, left_end, right_start) is None:
                 found += (verb, noun)
                 break
     return found
@@ -53,8 +53,8 @@ def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], fol
     rules = lex.doc_rules
     stop = rules.clause_break.search(folded, title_end + 1)
     lede_end = len(folded) if stop is None else stop.start()
-    if any(noun.end <= lede_end and verb.end <= noun.start for verb, noun in zip(pairs[::2], pairs[1::2])):
-        if not any(title_end < h.start < lede_end and h.term.labels[0] == "company" for h in hits.get("signal", ())):
+    if any(noun[1] <= lede_end and verb[1] <= noun[0] for verb, noun in zip(pairs[::2], pairs[1::2])):
+        if not any(title_end < h[0] < lede_end and h[2].labels[0] == "company" for h in hits.get("signal", ())):
             return rules.lede_weight
     return rules.lead_weight
 
@@ -63,29 +63,30 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
              lead_end: int) -> tuple[str, list[Hit]]:
     """The doc type and the hits behind it (empty for the default)."""
     rules = lex.doc_rules
-    selfish = [h for h in hits.get("first_person", ()) if h.start < lead_end]
+    selfish = [h for h in hits.get("first_person", ()) if h[0] < lead_end]
     if selfish:
         return "commentary", selfish
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
     for hit in hits.get("doctype", ()):
-        if hit.term.title_only and hit.start >= title_end:
+        start, end, term = hit
+        if term.title_only and start >= title_end:
             continue
-        label = hit.term.labels[0]
+        label = term.labels[0]
         evidence[label].append(hit)
-        key = (label, lemma(folded[hit.start:hit.end]))
+        key = (label, lemma(folded[start:end]))
         if key not in seen:
             seen.add(key)
-            scores[label] += hit.term.weight
+            scores[label] += term.weight
     # Pairs start before the lead's end: nothing later counts, and no later noun holds an
     # earlier one (a longer phrase around a noun starts where it does or before).
-    verbs = [v for v in hits.get("issue_verb", ()) if v.start < lead_end]
-    nouns = [n for n in hits.get("doc_noun", ()) if n.start < lead_end]
+    verbs = [v for v in hits.get("issue_verb", ()) if v[0] < lead_end]
+    nouns = [n for n in hits.get("doc_noun", ()) if n[0] < lead_end]
     if verbs and nouns:
-        nouns = [n for n in outermost(nouns) if n.term.weight > 0]
+        nouns = [n for n in outermost(nouns) if n[2].weight > 0]
         in_title = _announcements(lex, verbs, nouns, folded, title_end)
-        in_lead = [] if in_title else _announcements(lex, [v for v in verbs if v.start >= title_end], nouns, folded, lead_end)
+        in_lead = [] if in_title else _announcements(lex, [v for v in verbs if v[0] >= title_end], nouns, folded, lead_end)
         if in_title or in_lead:
             scores["policy_document"] += rules.title_weight if in_title else _lead_weight(lex, in_lead, hits, folded, title_end)
             evidence["policy_document"] += in_title or in_lead

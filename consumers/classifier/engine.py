@@ -31,9 +31,9 @@ def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
     kept: list[Hit] = []
     reach = -1
     for hit in by_start_longest_first(hits):
-        if hit.start >= reach:
+        if hit[0] >= reach:
             kept.append(hit)
-            reach = hit.end
+            reach = hit[1]
     return kept
 
 
@@ -43,14 +43,16 @@ def regions(lex: Lexicon, folded: str, hits: dict[str, list[Hit]]) -> dict[str, 
     places = _leftmost_longest(hits["place"])
     place_ends = set()
     for hit in places:
-        if lex.org_suffix.match(folded, hit.end) or lex.org_prefix.search(folded, max(0, hit.start - 40), hit.start):
+        start, end, term = hit
+        if lex.org_suffix.match(folded, end) or lex.org_prefix.search(folded, max(0, start - 40), start):
             continue
-        place_ends.add(hit.end)
-        for region in hit.term.labels:
+        place_ends.add(end)
+        for region in term.labels:
             found[region].append(hit)
     for hit in hits["national"]:
-        before = folded[hit.start - 1] if hit.start else ""
-        if before in lex.local_prefix_chars or hit.start in place_ends:
+        start = hit[0]
+        before = folded[start - 1] if start else ""
+        if before in lex.local_prefix_chars or start in place_ends:
             continue
         found["National"].append(hit)
     return found
@@ -79,7 +81,7 @@ class Anchors:
                 self.highs.append(start + window)
         # 区块链企业, blockchain firms: the industry, to which nothing is applied
         self.technology_starts = self.starts if industry is None else sorted(
-            h.start for h in anchors if industry.match(folded, h.end) is None)
+            h[0] for h in anchors if industry.match(folded, h[1]) is None)
 
     def joined(self, hit: Hit, folded: str) -> bool:
         """Whether ``hit`` is joined to a blockchain mention by a plus: 区块链+政务,
@@ -177,9 +179,9 @@ def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
     # province or city, a body, a document (not a bare verb: 推动, 获批) - but no company:
     # 长春推出区块链社保卡应用, not 深圳一科技公司发布区块链存证一体机.
     subject = bool(anchors.starts) and anchors.starts[0] < title_end and not values.get("company_in_title") and (
-        any(h.start < title_end and h.term.weight >= 1.0 for group in NEAR_GROUPS for h in signals.get(group, (0.0, []))[1])
-        or any(h.start < title_end for h in hits["national"])
-        or any(h.start < title_end for region_hits in places.values() for h in region_hits))
+        any(h[0] < title_end and h[2].weight >= 1.0 for group in NEAR_GROUPS for h in signals.get(group, (0.0, []))[1])
+        or any(h[0] < title_end for h in hits["national"])
+        or any(h[0] < title_end for region_hits in places.values() for h in region_hits))
     values["subject_in_title"] = 1.0 if subject else 0.0
     # A flash (a few sentences, shorter than two anchor windows): its headline carries
     # the subject and every sentence is near it; counts are small.
@@ -207,8 +209,8 @@ def _near_weight(hits: list[Hit], anchors: Anchors) -> float:
     """The weights of ``hits`` near an anchor, added in their order (as ``weighted`` does,
     so the sum is the same float)."""
     total = 0.0
-    for hit in anchors.keep_near(hits):
-        total += hit.term.weight
+    for _, _, term in anchors.keep_near(hits):
+        total += term.weight
     return total
 
 
@@ -230,8 +232,8 @@ def phrases(text: str, hits: list[Hit]) -> list[str]:
     """Distinct phrases of ``text`` behind ``hits``, in order of appearance."""
     seen: list[str] = []
     spans: set[str] = set()  # a phrase repeats: the same words need not be split again
-    for hit in sorted(hits, key=START):
-        span = text[hit.start:hit.end]
+    for start, end, _ in sorted(hits, key=START):
+        span = text[start:end]
         if span in spans:
             continue
         spans.add(span)
@@ -263,7 +265,7 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     if relevant:
         content: dict[str, list[Hit]] = {"application": [], "theme": []}
         for hit in outermost(hits["theme"] + hits["application"]):
-            content[hit.term.kind].append(hit)
+            content[hit[2].kind].append(hit)
         for kind, out in (("application", applications), ("theme", themes)):
             kind_hits = content[kind]
             if kind == "application":  # applied to blockchain, not merely named
