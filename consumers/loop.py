@@ -50,6 +50,8 @@ BATCH_SECONDS = Histogram("policywatch_consumer_batch_seconds", "Time a handler 
 RETRIES = Counter("policywatch_consumer_retries_total", "Batches retried after a transient failure", ["group"])
 COMMIT_FAILURES = Counter("policywatch_consumer_commit_failures_total",
                           "Offset commits that failed (the batch will be handled again)", ["group"])
+STALLED_REJOINS = Counter("policywatch_consumer_stalled_rejoins_total",
+                          "Group rejoins kafka-python left unfinished and the loop restarted", ["group"])
 LAG = Gauge("policywatch_consumer_lag", "Messages in a partition not yet handled and committed",
             ["group", "topic", "partition"])
 
@@ -134,10 +136,28 @@ class ConsumerLoop:
         self._next: dict[TopicPartition, int] = {}
 
     def poll(self) -> list[Record]:
-        records = to_records(self.consumer.poll(timeout_ms=self.poll_timeout_ms, max_records=self.batch_size))
+        records = to_records(self._poll(self.poll_timeout_ms, self.batch_size))
         for record in records:
             CONSUMED.labels(self.group_id, record.topic).inc()
         return records
+
+    def _poll(self, timeout_ms: int, max_records: int | None = None) -> dict:
+        polled = self.consumer.poll(timeout_ms=timeout_ms, max_records=max_records)
+        self._restart_stalled_rejoin()
+        return polled
+
+    def _restart_stalled_rejoin(self) -> None:
+        """Work around a kafka-python 3.0 stall: when a poll times out while the group
+        leader rejoins because metadata changed (new partitions, a new topic), the
+        leader records the new metadata before the join completes, stops asking to
+        rejoin, and never finishes the join - its partitions stay unfetchable and its
+        heartbeat off for good. Asking for the rejoin again lets the next poll finish it."""
+        coordinator = getattr(self.consumer, "_coordinator", None)
+        if coordinator is not None and coordinator.rejoining and not coordinator.need_rejoin():
+            STALLED_REJOINS.labels(self.group_id).inc()
+            log.warning("group rejoin left unfinished by the Kafka client; rejoining again",
+                        extra={"group": self.group_id})
+            coordinator.request_rejoin()
 
     def handle(self, records: list[Record]) -> bool:
         """Run the handler until it succeeds, then commit; False when the batch was
@@ -179,7 +199,7 @@ class ConsumerLoop:
                 if self.stop_event.is_set():
                     return False
                 remaining_ms = max(1, int((deadline - self.clock()) * 1000))
-                stray = self.consumer.poll(timeout_ms=min(remaining_ms, 500))
+                stray = self._poll(min(remaining_ms, 500))
                 if stray:  # partitions newly assigned by a rebalance are not paused
                     self._rewind(to_records(stray))
                 if self.rebalances.revoked:

@@ -165,3 +165,30 @@ def test_a_missing_topic_is_a_clear_error_not_an_endless_wait():
     with pytest.raises(UserError, match="no topic other.raw.*policywatch bootstrap"):
         run_consumer(["other.raw"], "group", lambda records: None, kafka_config={}, consumer_factory=factory)
     assert made[0].closed is not None
+
+
+class FakeCoordinator:
+    """kafka-python's group coordinator as far as the stalled-rejoin check sees it."""
+
+    def __init__(self, rejoining, need_rejoin):
+        self.rejoining, self._need_rejoin, self.requests = rejoining, need_rejoin, 0
+
+    def need_rejoin(self):
+        return self._need_rejoin
+
+    def request_rejoin(self):
+        self.requests += 1
+        self._need_rejoin = True
+
+
+@pytest.mark.parametrize("rejoining, need_rejoin, restarted", [
+    (True, False, True),    # the stall: a join under way that nobody will finish
+    (True, True, False),    # a join under way that the next poll finishes anyway
+    (False, False, False),  # a settled member
+])
+def test_a_rejoin_the_kafka_client_left_unfinished_is_requested_again(rejoining, need_rejoin, restarted):
+    consumer = FakeConsumer([messages((0, 0))])
+    consumer._coordinator = FakeCoordinator(rejoining, need_rejoin)
+    run(consumer, lambda records: None)
+    assert (consumer._coordinator.requests > 0) is restarted
+    assert consumer.commits == [{TopicPartition("raw", 0): 1}]
