@@ -14,11 +14,10 @@ from collections import defaultdict
 from consumers.classifier.applied import Peers, applied
 from consumers.classifier.doctype import doc_type
 from consumers.classifier.hits import END, START, Hit, by_start_longest_first, lemma, outermost, scan
-from consumers.classifier.lexicon import Lexicon
+from consumers.classifier.lexicon import ANCHOR_GROUPS, Lexicon
 from consumers.classifier.normalise import lower_same_length
 
 MAX_PHRASES = 5
-ANCHOR_GROUPS = ("blockchain", "crypto", "cbdc")
 # Signal groups that count as policy content when near an anchor.
 NEAR_GROUPS = ("policy", "regulation")
 # How far (in characters) from a blockchain mention a policy phrase still belongs to it:
@@ -255,8 +254,9 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     wide = len(body.encode("utf-8", errors="replace")) < 2 * len(body)
     anchors = Anchors(signals, WINDOW_EN if wide else WINDOW_ZH, folded, lex.industry_after)
     found_regions = regions(lex, folded, hits)
-    values = relevance_features(lex, folded, hits, signals, anchors, title_end, found_regions)
-    score = relevance(lex, values) if anchors.starts else 0.0
+    score = 0.0  # without a mention of blockchain (crypto, a CBDC): not relevant, no features needed
+    if anchors.starts:
+        score = relevance(lex, relevance_features(lex, folded, hits, signals, anchors, title_end, found_regions))
     relevant = score >= lex.relevance["threshold"]
     evidence = [{"field": "regions", "value": r, "phrases": phrases(body, h)}
                 for r, h in sorted(found_regions.items())]

@@ -24,11 +24,15 @@ _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 
 def scan(lex: Lexicon, folded: str) -> dict[str, list[Hit]]:
     """Every lexicon phrase in ``folded``, grouped by kind of term; ASCII phrases only as
-    whole words (a plural ``s`` may follow)."""
+    whole words (a plural ``s`` may follow). A text without any anchor phrase (a name of
+    blockchain, crypto assets, a CBDC: lexicon.ANCHOR_GROUPS) cannot be relevant: its
+    hits of lexicon.CONTENT_KINDS are not made (a set test on the matches, in C, decides)."""
     hits: dict[str, list[Hit]] = defaultdict(list)
     size = len(folded)
-    payloads, whole_words = lex.payloads, lex.whole_words
-    for index, start, end in lex.automaton.find_matches_as_indexes(folded, overlapping=True):
+    matches = lex.automaton.find_matches_as_indexes(folded, overlapping=True)
+    relevant = not lex.anchor_patterns.isdisjoint(map(START, matches))  # a match is (pattern, start, end)
+    payloads, whole_words = lex.payloads if relevant else lex.core_payloads, lex.whole_words
+    for index, start, end in matches:
         if index in whole_words:
             if start > 0 and folded[start - 1] in _WORD_CHARS:
                 continue

@@ -23,6 +23,13 @@ from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 LEXICON_VERSION = "lexicon-1.5"
+# Signal groups that name what the article must be about (blockchain, crypto assets, a
+# central-bank digital currency): labels of policy content count only near one, and an
+# article without any is not relevant.
+ANCHOR_GROUPS = ("blockchain", "crypto", "cbdc")
+# Kinds of term looked at only in a relevant article: an article whose text has no
+# anchor phrase at all does not need their hits (most news mentions no blockchain).
+CONTENT_KINDS = frozenset({"theme", "application", "cue"})
 
 
 class LexiconError(ValueError):
@@ -45,6 +52,8 @@ class Term:
 class Lexicon:
     automaton: Any
     payloads: list[tuple[tuple[str, Term], ...]]  # per pattern: (kind, term) of each of its terms
+    core_payloads: list[tuple[tuple[str, Term], ...]]  # the same without CONTENT_KINDS
+    anchor_patterns: frozenset[int]  # patterns of a signal term of ANCHOR_GROUPS
     whole_words: frozenset[int]  # patterns that must stand as a whole word
     version: str
     org_suffix: re.Pattern[str]
@@ -123,11 +132,13 @@ class _Builder:
         if term not in terms:  # the same phrase listed twice counts once
             terms.append(term)
 
-    def build(self) -> tuple[Any, list[tuple[tuple[str, Term], ...]], frozenset[int]]:
+    def build(self) -> tuple[Any, list[tuple[tuple[str, Term], ...]], list[tuple[tuple[str, Term], ...]],
+                             frozenset[int], frozenset[int]]:
         """The automaton over every phrase and its traditional spellings (the text is
         not folded: too slow), the (kind, term) pairs of each of its patterns by index
-        and the indexes of whole-word patterns: what ``hits.scan`` needs per match,
-        looked up once here rather than per hit."""
+        (also without CONTENT_KINDS), the indexes of anchor patterns and of whole-word
+        patterns: what ``hits.scan`` needs per match, looked up once here rather than
+        per hit."""
         patterns: list[str] = []
         payloads: list[tuple[tuple[str, Term], ...]] = []
         whole_words: set[int] = set()
@@ -138,7 +149,10 @@ class _Builder:
                 patterns.append(form)
                 payloads.append(tuple((term.kind, term) for term in terms))
         automaton = ahocorasick_rs.AhoCorasick(patterns)
-        return automaton, payloads, frozenset(whole_words)
+        core = [tuple(pair for pair in payload if pair[0] not in CONTENT_KINDS) for payload in payloads]
+        anchors = frozenset(index for index, payload in enumerate(payloads)
+                            if any(kind == "signal" and term.labels[0] in ANCHOR_GROUPS for kind, term in payload))
+        return automaton, payloads, core, anchors, frozenset(whole_words)
 
 
 def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
