@@ -19,6 +19,7 @@ Hit = tuple[int, int, "Term"]
 
 START = operator.itemgetter(0)
 END = operator.itemgetter(1)
+_PATTERN = operator.itemgetter(0)  # of a match of the automaton: (pattern index, start, end)
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
@@ -30,8 +31,8 @@ def scan(lex: Lexicon, folded: str) -> dict[str, list[Hit]]:
     hits: dict[str, list[Hit]] = defaultdict(list)
     size = len(folded)
     matches = lex.automaton.find_matches_as_indexes(folded, overlapping=True)
-    relevant = not lex.anchor_patterns.isdisjoint(map(START, matches))  # a match is (pattern, start, end)
-    payloads, whole_words = lex.payloads if relevant else lex.core_payloads, lex.whole_words
+    may_be_relevant = not lex.anchor_patterns.isdisjoint(map(_PATTERN, matches))
+    payloads, whole_words = lex.payloads if may_be_relevant else lex.core_payloads, lex.whole_words
     for index, start, end in matches:
         if index in whole_words:
             if start > 0 and folded[start - 1] in _WORD_CHARS:
