@@ -22,7 +22,7 @@ from consumers.classifier.normalise import fold, variants
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
-LEXICON_VERSION = "lexicon-1.5"
+LEXICON_VERSION = "lexicon-1.6"
 # Signal groups that name what the article must be about (blockchain, crypto assets, a
 # central-bank digital currency): labels of policy content count only near one, and an
 # article without any is not relevant.
@@ -312,10 +312,11 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     area_after = re.compile(r"[\s-]*(?:" + _alternatives(areas) + ")")
     bodies = _phrases(paths["applications"], "applied_to", "body_nouns", applied.get("body_nouns"))
     # 税务、市场监管等18个部门: more items of the enumeration and a count may stand
-    # before the word for bodies
-    body_after = re.compile(r"(?:[、，]\s*[^\s、，,。；;！？]{1,8}?)*[\s-]*(?:等\s*[\d一二三四五六七八九十百几多]*\s*[个家]?\s*)?(?:"
+    # before the word for bodies (items joined by 、 only: a full-width comma ends a clause,
+    # 穿透式监管，监管部门可实时查看 names no department)
+    body_after = re.compile(r"(?:[、]\s*[^\s、，,。；;！？]{1,8}?)*[\s-]*(?:等\s*[\d一二三四五六七八九十百几多]*\s*[个家]?\s*)?(?:"
                             + _alternatives(bodies) + ")")
-    body_first = frozenset("、，-等\t\n ") | {v[0] for p in bodies for v in variants(fold(p))}  # what may follow the phrase
+    body_first = frozenset("、-等\t\n ") | {v[0] for p in bodies for v in variants(fold(p))}  # what may follow the phrase
     departments = applied.get("departments")
     if departments is not None and departments not in APPLICATIONS:
         raise _err(paths["applications"], "applied_to", "departments", f"must be one of {APPLICATIONS}")
