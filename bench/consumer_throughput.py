@@ -19,6 +19,11 @@ removed afterwards.
 * raw bulk: the very documents the pipeline stored (read back), bulk-indexed with
   elasticsearch-py in batches of the same size into a second index made from the same
   template, by N client threads at once. Timed around the bulk calls only.
+* CPU: the consumer processes' own CPU per article, and the whole machine's (servers
+  included) per article in each phase. On a machine whose cores are saturated, raw /
+  pipeline machine CPU per article is the highest ratio it can give; the consumers' own
+  figure says how many consumer cores keep up with a raw rate where the servers run
+  elsewhere.
 Target: pipeline rate >= 0.8 x raw bulk rate.
 """
 
@@ -27,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import resource
 import sys
 import time
 import uuid
@@ -52,10 +58,11 @@ def servers() -> tuple[str, str]:
 
 
 def run_pipeline(kafka: str, es, es_url: str, prefix: str, topics: dict[str, str], count: int, batch: int,
-                 consumers: int) -> float:
+                 consumers: int, cpu: harness.MachineCpu) -> tuple[float, float]:
     """Articles per second through ``consumers`` indexer processes in one consumer group
     (see the module docstring): from the first batch any member received to the last
-    batch handled, once the group has committed everything."""
+    batch handled, once the group has committed everything; and the CPU seconds the
+    members used in all (their whole lives, servers not included)."""
     from consumers.classifier import lexicon
 
     lexicon()  # compiled once, shared by the forked members
@@ -63,6 +70,7 @@ def run_pipeline(kafka: str, es, es_url: str, prefix: str, topics: dict[str, str
     ElasticsearchArticleStore(es, prefix).ensure_ready()  # before the members race to create it
     group = f"{prefix}-bench"
     context = multiprocessing.get_context("fork")
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     stop = context.Event()
     first = context.Value("d", float("inf"))
     last = context.Value("d", 0.0)
@@ -71,8 +79,11 @@ def run_pipeline(kafka: str, es, es_url: str, prefix: str, topics: dict[str, str
     try:
         for member in members:
             member.start()
+        harness.wait_until(lambda: first.value != float("inf"), timeout_s=120, interval_s=0.01)
+        cpu.start()
         drained = harness.wait_until(lambda: harness.lag(kafka, group, topics["raw"]) == 0
                                      or not any(member.is_alive() for member in members), timeout_s=1800)
+        cpu.stop()
         stop.set()
         for member in members:
             member.join()
@@ -80,7 +91,9 @@ def run_pipeline(kafka: str, es, es_url: str, prefix: str, topics: dict[str, str
         harness.delete_group(kafka, group)
     if not drained or any(member.exitcode for member in members):
         raise SystemExit(f"the consumers did not drain the topic (exit codes {[m.exitcode for m in members]})")
-    return count / (last.value - first.value)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    consumer_cpu_s = (children.ru_utime + children.ru_stime) - (children_before.ru_utime + children_before.ru_stime)
+    return count / (last.value - first.value), consumer_cpu_s
 
 
 def _consume(kafka: str, es_url: str, prefix: str, topics: dict[str, str], group: str, batch: int,
@@ -106,7 +119,8 @@ def _consume(kafka: str, es_url: str, prefix: str, topics: dict[str, str], group
         publisher.close()
 
 
-def run_raw_bulk(es, source_prefix: str, prefix: str, batch: int, clients: int) -> tuple[float, int]:
+def run_raw_bulk(es, source_prefix: str, prefix: str, batch: int, clients: int,
+                 cpu: harness.MachineCpu) -> tuple[float, int]:
     """Articles per second of plain bulk requests carrying the pipeline's documents,
     sent by ``clients`` threads at once."""
     from elasticsearch.helpers import scan
@@ -128,10 +142,30 @@ def run_raw_bulk(es, source_prefix: str, prefix: str, batch: int, clients: int) 
             if es.bulk(operations="\n".join(lines) + "\n")["errors"]:
                 raise SystemExit("raw bulk indexing reported errors")
 
+    cpu.start()
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(send, [batches[i::clients] for i in range(clients)]))
-    return len(docs) / (time.perf_counter() - started), len(docs)
+    elapsed = time.perf_counter() - started
+    cpu.stop()
+    return len(docs) / elapsed, len(docs)
+
+
+def _print_cpu(pipeline: harness.MachineCpu, raw: harness.MachineCpu, consumer_cpu_s: float, count: int) -> None:
+    """Machine CPU per article in each phase (servers included): when the cores are
+    saturated, raw / pipeline CPU per article bounds the rate ratio this machine can give.
+    The consumers' own share says how many consumer cores would keep up with the raw
+    rate where the servers run elsewhere (the group scales by partitions)."""
+    consumer_ms = consumer_cpu_s / count * 1000
+    print(f"consumer processes' own CPU per article: {consumer_ms:.2f} ms "
+          f"(one core: at most {1000 / consumer_ms:,.0f} articles/s)")
+    pipeline_ms, raw_ms = pipeline.per_item_ms(count), raw.per_item_ms(count)
+    if pipeline_ms is None or raw_ms is None:
+        print("machine CPU: not measured (no /proc/stat)")
+        return
+    print(f"machine CPU per article (all processes): pipeline {pipeline_ms:.2f} ms "
+          f"({pipeline.utilisation():.0%} of all cores busy), raw bulk {raw_ms:.2f} ms "
+          f"({raw.utilisation():.0%} busy); CPU-bound ratio ceiling here: {raw_ms / pipeline_ms:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,14 +197,17 @@ def main(argv: list[str] | None = None) -> int:
               f"batches of {args.batch}")
         print(f"parallelism: {args.consumers} consumer process(es) in one group; "
               f"{args.consumers} raw bulk client(s)")
-        pipeline = run_pipeline(kafka, es, es_url, f"pw-{run}-p", topics, count, args.batch, args.consumers)
-        raw, indexed = run_raw_bulk(es, f"pw-{run}-p", f"pw-{run}-r", args.batch, args.consumers)
+        pipeline_cpu, raw_cpu = harness.MachineCpu(), harness.MachineCpu()
+        pipeline, consumer_cpu_s = run_pipeline(kafka, es, es_url, f"pw-{run}-p", topics, count, args.batch,
+                                                args.consumers, pipeline_cpu)
+        raw, indexed = run_raw_bulk(es, f"pw-{run}-p", f"pw-{run}-r", args.batch, args.consumers, raw_cpu)
         if indexed != count:
             raise SystemExit(f"the pipeline stored {indexed} of {count} articles")
         ratio = pipeline / raw
         print(f"pipeline (Kafka -> classify -> Elasticsearch): {pipeline:,.0f} articles/s")
         print(f"raw Elasticsearch bulk, same documents:        {raw:,.0f} articles/s")
         print(f"ratio: {ratio:.2f} (target >= {TARGET_RATIO}: {'met' if ratio >= TARGET_RATIO else 'MISSED'})")
+        _print_cpu(pipeline_cpu, raw_cpu, consumer_cpu_s, count)
     finally:
         harness.delete_topics(kafka, list(topics.values()))
         harness.delete_indices(es, f"pw-{run}-p")

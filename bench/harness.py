@@ -203,6 +203,44 @@ class PeakMemory:
             self.peak_mb = max(self.peak_mb, value)
 
 
+class MachineCpu:
+    """CPU time the whole machine spent (every process: servers, clients, the pipeline)
+    between ``start()`` and ``stop()``, from /proc/stat. On a machine whose cores are
+    all busy, a workload's rate is bounded by cores / CPU seconds per item, so two
+    workloads' CPU costs per item bound the ratio of their rates."""
+
+    def __init__(self) -> None:
+        self.busy_s = self.wall_s = 0.0
+        self._started: tuple[float, float] | None = None
+
+    @staticmethod
+    def _busy_s() -> float | None:
+        try:
+            fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        except OSError:
+            return None
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[:8])
+        return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+    def start(self) -> None:
+        busy = self._busy_s()
+        self._started = None if busy is None else (busy, time.perf_counter())
+
+    def stop(self) -> None:
+        busy = self._busy_s()
+        if self._started is not None and busy is not None:
+            self.busy_s += busy - self._started[0]
+            self.wall_s += time.perf_counter() - self._started[1]
+        self._started = None
+
+    def per_item_ms(self, items: int) -> float | None:
+        return self.busy_s / items * 1000 if self.wall_s and items else None
+
+    def utilisation(self) -> float | None:
+        """Share of all cores busy while measured."""
+        return self.busy_s / (self.wall_s * (os.cpu_count() or 1)) if self.wall_s else None
+
+
 def conditions() -> str:
     """One line saying what the figures were measured on."""
     import elasticsearch
