@@ -152,8 +152,8 @@ class ConsumerLoop:
         leader records the new metadata before the join completes, stops asking to
         rejoin, and never finishes the join - its partitions stay unfetchable and its
         heartbeat off for good. Asking for the rejoin again lets the next poll finish it."""
-        coordinator = getattr(self.consumer, "_coordinator", None)
-        if coordinator is not None and coordinator.rejoining and not coordinator.need_rejoin():
+        coordinator = getattr(self.consumer, "_coordinator", None)  # private: absent in other clients
+        if getattr(coordinator, "rejoining", False) and not coordinator.need_rejoin():
             STALLED_REJOINS.labels(self.group_id).inc()
             log.warning("group rejoin left unfinished by the Kafka client; rejoining again",
                         extra={"group": self.group_id})
