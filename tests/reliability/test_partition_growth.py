@@ -8,14 +8,13 @@ old partitions and new."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
-from kafka import KafkaProducer, TopicPartition
+from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient, NewPartitions
 
+from bench import harness
 from consumers.loop import STALLED_REJOINS, RetryPolicy, run_consumer
-from tests.integration.test_indexer_pipeline import _committed, _end_offsets
 
 pytestmark = pytest.mark.reliability
 
@@ -31,15 +30,6 @@ def _produce(bootstrap, topic, partitions, tag):
     producer.flush()
     producer.close()
     return keys
-
-
-def _wait_for(condition, timeout_s):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_new_partitions_are_read_after_the_leader_rejoins(kafka_bootstrap, kafka_topics, unique, report):
@@ -63,14 +53,14 @@ def test_new_partitions_are_read_after_the_leader_rejoins(kafka_bootstrap, kafka
     thread.start()
     try:
         first = _produce(kafka_bootstrap, topic, range(BEFORE), "before")
-        assert _wait_for(lambda: set(first) <= set(seen), 30), f"first records not read: {len(seen)}/{len(first)}"
+        assert harness.wait_until(lambda: set(first) <= set(seen), 30, 0.05), f"first records not read: {len(seen)}/{len(first)}"
         report(f"read {len(first)} records from {BEFORE} partitions; growing {topic} to {GROWN} partitions")
 
         admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
         admin.create_partitions({topic: NewPartitions(GROWN)})
         admin.close()
         second = _produce(kafka_bootstrap, topic, range(GROWN), "after")
-        read_all = _wait_for(lambda: set(second) <= set(seen), 60)
+        read_all = harness.wait_until(lambda: set(second) <= set(seen), 60, 0.05)
     finally:
         stop.set()
         thread.join(30)
@@ -80,4 +70,4 @@ def test_new_partitions_are_read_after_the_leader_rejoins(kafka_bootstrap, kafka
     report(f"produced {len(second)} more records on all {GROWN} partitions; read {len(set(seen))} distinct, "
            f"missing {len(missing)}; unfinished rejoins restarted by the loop: {restarts:.0f}")
     assert read_all and not missing, f"never read after the partitions grew: {missing}"
-    assert _committed(kafka_bootstrap, unique) == _end_offsets(kafka_bootstrap, topic)
+    assert harness.lag(kafka_bootstrap, unique, topic) == 0, "records read but not committed"
