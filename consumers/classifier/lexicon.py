@@ -314,7 +314,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     # 税务、市场监管等18个部门: more items of the enumeration and a count may stand
     # before the word for bodies (items joined by 、 only: a full-width comma ends a clause,
     # 穿透式监管，监管部门可实时查看 names no department)
-    body_after = re.compile(r"(?:[、]\s*[^\s、，,。；;！？]{1,8}?)*[\s-]*(?:等\s*[\d一二三四五六七八九十百几多]*\s*[个家]?\s*)?(?:"
+    body_after = re.compile(r"(?:、\s*[^\s、，,。；;！？]{1,8}?)*[\s-]*(?:等\s*[\d一二三四五六七八九十百几多]*\s*[个家]?\s*)?(?:"
                             + _alternatives(bodies) + ")")
     body_first = frozenset("、-等\t\n ") | {v[0] for p in bodies for v in variants(fold(p))}  # what may follow the phrase
     departments = applied.get("departments")
