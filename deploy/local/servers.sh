@@ -40,6 +40,16 @@ ensure_system_packages java:openjdk-17-jre-headless mvn:maven curl:curl unzip:un
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# pid_runs PIDFILE MARKER: the pid in PIDFILE is alive and its command line names MARKER.
+# A pid file outlives the machine's processes (a reboot, a new session, a CI run on the
+# same /tmp) and its number is soon reused by something else, so "alive" alone is not
+# "running".
+pid_runs() {
+  local pid
+  [ -f "$1" ] && pid=$(cat "$1") && [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$2"
+}
+
 wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
   local limit=$1 what=$2; shift 2
   for _ in $(seq "$limit"); do
@@ -63,13 +73,18 @@ fetch_kafka() {
   touch "$home/.complete"
 }
 
-kafka_running() { [ -f "$RUN/kafka.pid" ] && kill -0 "$(cat "$RUN/kafka.pid")" 2>/dev/null; }
+KAFKA_MARKER="$RUN/kafka.properties"   # on our broker's command line
+kafka_running() { pid_runs "$RUN/kafka.pid" "$KAFKA_MARKER"; }
 
 kafka_up_or_dead() { port_open "$KAFKA_PORT" || ! kafka_running; }
 
 start_kafka() {
   fetch_kafka
-  if kafka_running; then say "Kafka already running on 127.0.0.1:$KAFKA_PORT"; return 0; fi
+  if kafka_running; then
+    wait_for 60 "Kafka port" kafka_up_or_dead && port_open "$KAFKA_PORT" \
+      || die "Kafka (pid $(cat "$RUN/kafka.pid")) runs but port $KAFKA_PORT is closed; see $RUN/kafka-logs/"
+    say "Kafka already running on 127.0.0.1:$KAFKA_PORT"; return 0
+  fi
   port_open "$KAFKA_PORT" && die "port $KAFKA_PORT is taken by another process (set POLICYWATCH_KAFKA_PORT)"
   local home data cp
   home=$(kafka_home); data="$RUN/kafka-data"; cp="$home/libs/*"
@@ -95,12 +110,13 @@ start_kafka() {
 descendants() { local child; for child in $(pgrep -P "$1"); do echo "$child"; descendants "$child"; done; }
 
 # Stops the process in PIDFILE and everything it started (runuser -> elasticsearch ->
-# its JVMs), and nothing else: another instance of the same server is left alone.
-stop_pidfile() {  # stop_pidfile NAME PIDFILE
+# its JVMs), and nothing else: another instance of the same server, or a process that
+# has since been given the same pid, is left alone.
+stop_pidfile() {  # stop_pidfile NAME PIDFILE MARKER
   local pidfile=$2 pid pids
   [ -f "$pidfile" ] || return 0
   pid=$(cat "$pidfile")
-  if kill -0 "$pid" 2>/dev/null; then
+  if pid_runs "$pidfile" "$3"; then
     pids="$pid $(descendants "$pid" | tr '\n' ' ')"
     say "stopping $1 (pids $pids)"
     kill $pids 2>/dev/null || true
@@ -127,7 +143,8 @@ fetch_es() {
   touch "$home/.complete"
 }
 
-es_running() { [ -f "$RUN/es.pid" ] && kill -0 "$(cat "$RUN/es.pid")" 2>/dev/null; }
+ES_MARKER="-Epath.data=$RUN/es-data"   # on our server's command line
+es_running() { pid_runs "$RUN/es.pid" "$ES_MARKER"; }
 
 es_healthy() {
   curl -fsS "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1
@@ -183,8 +200,8 @@ case "$action" in
           [[ $target == es || $target == elasticsearch || $target == all ]] && fetch_es; true ;;
   start)  [[ $target == kafka || $target == all ]] && start_kafka
           [[ $target == es || $target == elasticsearch || $target == all ]] && start_es; true ;;
-  stop)   [[ $target == kafka || $target == all ]] && stop_pidfile Kafka "$RUN/kafka.pid"
-          [[ $target == es || $target == elasticsearch || $target == all ]] && stop_pidfile Elasticsearch "$RUN/es.pid"; true ;;
+  stop)   [[ $target == kafka || $target == all ]] && stop_pidfile Kafka "$RUN/kafka.pid" "$KAFKA_MARKER"
+          [[ $target == es || $target == elasticsearch || $target == all ]] && stop_pidfile Elasticsearch "$RUN/es.pid" "$ES_MARKER"; true ;;
   reset)  "$0" stop "$target"; rm -rf "$RUN"; say "removed $RUN" ;;
   status) status ;;
   *) die "unknown action '$action' (fetch, start, stop, status, reset)" ;;

@@ -117,20 +117,26 @@ class DedicatedServer:
         path = self.run_dir / name
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
 
-    def running(self) -> bool:
+    def _server_pid(self) -> int | None:
+        """The pid in the pid file, while it is still this server: a pid number outlives
+        its process and is reused, so its command line must name our run directory."""
         try:
             pid = int(self.pid_file.read_text().strip())
+            command_line = Path(f"/proc/{pid}/cmdline").read_bytes()
         except (OSError, ValueError):
-            return False
-        return _alive(pid)
+            return None
+        return pid if _alive(pid) and str(self.run_dir).encode() in command_line else None
+
+    def running(self) -> bool:
+        return self._server_pid() is not None
 
     def stop(self, timeout_s: float = 60) -> float:
         """Stop exactly the processes this server's start created (SIGTERM, then SIGKILL
         after ``timeout_s``); returns seconds taken."""
         started = time.monotonic()
-        try:
-            root = int(self.pid_file.read_text().strip())
-        except (OSError, ValueError):
+        root = self._server_pid()
+        if root is None:
+            self.pid_file.unlink(missing_ok=True)
             return 0.0
         tree = process_tree(root)
         for pid in reversed(tree):  # the server JVM first, then its launchers
