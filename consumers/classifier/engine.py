@@ -285,9 +285,10 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
         named = [a for a in applications if a not in lex.scenario_exempt and (keep is not lex.crypto_keep or a in keep)]
         if keep is not None:  # the focus decides: crypto regulation is digital_assets, a CBDC finance
             focus = signals["crypto" if keep is lex.crypto_keep else "cbdc"][1]
-            applications[:] = sorted(keep)
-            evidence = [e for e in evidence if e["field"] != "applications"]
-            evidence += [{"field": "applications", "value": a, "phrases": phrases(body, focus)} for a in applications]
+            found = lex.cbdc_found.intersection(applications) if keep is lex.cbdc_keep else frozenset()
+            applications[:] = sorted(keep | found)
+            evidence = [e for e in evidence if e["field"] != "applications" or e["value"] in found]
+            evidence += [{"field": "applications", "value": a, "phrases": phrases(body, focus)} for a in sorted(keep)]
         if "application_scenarios" not in themes and len(named) >= lex.scenario_min_applications:
             themes.append("application_scenarios")
             evidence.append({"field": "themes", "value": "application_scenarios", "phrases": named})

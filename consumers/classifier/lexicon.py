@@ -22,7 +22,7 @@ from consumers.classifier.normalise import fold, variants
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
-LEXICON_VERSION = "lexicon-1.6"
+LEXICON_VERSION = "lexicon-1.7"
 # Signal groups that name what the article must be about (blockchain, crypto assets, a
 # central-bank digital currency): labels of policy content count only near one, and an
 # article without any is not relevant.
@@ -84,6 +84,8 @@ class Lexicon:
     departments: Term | None
     joiner: re.Pattern[str]
     compound_min: float
+    # applications found in a CBDC-focused article that are kept beside cbdc_keep
+    cbdc_found: frozenset[str] = frozenset()
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -295,8 +297,10 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     cbdc_focus = _mapping(paths["applications"], "cbdc_focus", "cbdc_focus",
                           _read(paths["applications"]).get("cbdc_focus"))
     cbdc_keep = _phrases(paths["applications"], "cbdc_focus", "keep", cbdc_focus.get("keep"))
-    if not set(exempt) | set(crypto_keep) | set(cbdc_keep) <= set(APPLICATIONS):
-        raise LexiconError(f"implied_scenarios.except / crypto_focus.keep / cbdc_focus.keep must name applications of {APPLICATIONS}")
+    cbdc_found = _phrases(paths["applications"], "cbdc_focus", "found", cbdc_focus.get("found", []))
+    if not set(exempt) | set(crypto_keep) | set(cbdc_keep) | set(cbdc_found) <= set(APPLICATIONS):
+        raise LexiconError("implied_scenarios.except / crypto_focus.keep / cbdc_focus.keep / cbdc_focus.found"
+                           f" must name applications of {APPLICATIONS}")
     minimum.update(_load_labelled(builder, paths["applications"], "application", APPLICATIONS))
     listing = _mapping(paths["applications"], "named_in_list", "named_in_list",
                        _read(paths["applications"]).get("named_in_list"))
@@ -334,7 +338,8 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
                    list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]),
                    industry_after, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, body_after, body_first, departments_term, joiner,
-                   _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")))
+                   _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")),
+                   frozenset(cbdc_found))
 
 
 def _generic_clues(path: Path, groups: tuple[str, ...]) -> dict[str, tuple[str, ...]]:

@@ -43,6 +43,14 @@ def test_cbdc_pilot_is_finance():
     assert labels["applications"] == ["finance"]
 
 
+def test_what_a_cbdc_settles_or_hands_out_is_an_area_of_its_own():
+    text = ("人民银行表示，将推动数字人民币在跨境贸易结算中的应用，并试点以数字人民币发放政府补助款和消费券。"
+            "数字人民币还可在医院和公交使用。") * 2
+    labels = classify("数字人民币试点扩围", text)
+    assert labels["relevant"] is True
+    assert labels["applications"] == ["finance", "social_services", "trade"]  # hospitals and buses are places to pay
+
+
 def test_area_in_another_sentence_is_another_topic():
     report = ("省长作政府工作报告，提出建设区块链产业园，对入驻的区块链企业给予房租补贴。"
               "报告同时提出，要深化医疗卫生体制改革，加快保障性住房建设。")
