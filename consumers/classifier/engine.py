@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 import re
 from collections import defaultdict
+from functools import reduce
 
 from consumers.classifier.applied import Peers, applied
 from consumers.classifier.doctype import doc_type
 from consumers.classifier.hits import END, START, Hit, by_start_longest_first, lemma, outermost, scan
-from consumers.classifier.lexicon import ANCHOR_GROUPS, Lexicon
+from consumers.classifier.lexicon import ANCHOR_GROUPS, SIGNAL, Lexicon
 from consumers.classifier.normalise import lower_same_length
 
 MAX_PHRASES = 5
@@ -120,33 +122,40 @@ class Anchors:
         return self.near(hit, window, self.technology_starts)
 
 
-def weighted(hits: list[Hit], anchors: Anchors | None = None,
-             folded: str | None = None) -> dict[str, tuple[float, list[Hit]]]:
+_WEIGHT = operator.attrgetter("weight")
+_TERM = operator.itemgetter(2)
+
+
+def signal_groups(lex: Lexicon, hits: dict[str, list[Hit]]) -> dict[str, tuple[float, list[Hit]]]:
+    """Each relevance signal group found, with the sum of its hits' weights (every hit
+    counts; added in the order of the hits, as floats add) and its hits. The scan listed
+    each group apart, so the sum is one C-level pass."""
+    found: dict[str, tuple[float, list[Hit]]] = {}
+    for group in lex.relevance["groups"]:
+        group_hits = hits.get(SIGNAL + group)
+        if group_hits:
+            found[group] = (reduce(operator.add, map(_WEIGHT, map(_TERM, group_hits)), 0.0), group_hits)
+    return found
+
+
+def weighted(hits: list[Hit], anchors: Anchors | None, folded: str) -> dict[str, tuple[float, list[Hit]]]:
     """Sum of weights per label of ``hits`` (those near an anchor, if given), with the
-    hits. Given the ``folded`` text, each distinct phrase counts once, at its heaviest
+    hits. Each distinct phrase of the ``folded`` text counts once, at its heaviest
     occurrence: a label needs varied evidence, not one word repeated."""
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
-    if anchors is None and folded is None:  # the relevance signals: every hit counts
-        for hit in hits:
-            term = hit[2]
-            label = term.labels[0]
-            evidence[label].append(hit)
-            scores[label] += term.weight
-        return {label: (scores[label], evidence[label]) for label in scores}
     counted: dict[tuple[str, str], float] = {}
     for hit in hits if anchors is None else anchors.keep_near(hits):
         start, end, term = hit
         label, weight = term.labels[0], term.weight
         evidence[label].append(hit)
-        if folded is not None:
-            key = (label, lemma(folded[start:end]))
-            before = counted.get(key)
-            if before is not None and weight <= before:
-                continue
-            counted[key] = weight
-            if before is not None:
-                weight -= before
+        key = (label, lemma(folded[start:end]))
+        before = counted.get(key)
+        if before is not None and weight <= before:
+            continue
+        counted[key] = weight
+        if before is not None:
+            weight -= before
         scores[label] += weight
     return {label: (scores[label], evidence[label]) for label in scores}
 
@@ -250,7 +259,7 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     folded = lower_same_length(body)
     title_end = len(title)
     hits = scan(lex, folded)
-    signals = weighted(hits["signal"])
+    signals = signal_groups(lex, hits)
     wide = len(body.encode("utf-8", errors="replace")) < 2 * len(body)
     anchors = Anchors(signals, WINDOW_EN if wide else WINDOW_ZH, folded, lex.industry_after)
     found_regions = regions(lex, folded, hits)

@@ -48,10 +48,21 @@ class Term:
     title_only: bool = False
 
 
+# Prefix of the keys under which ``hits.scan`` lists the hits of each relevance signal group.
+SIGNAL = "signal:"
+
+
+def bucket(term: Term) -> str:
+    """Under which key ``hits.scan`` lists the hits of ``term``: its kind, and for a
+    relevance signal its group too ("signal:blockchain"): the scan sorts the hits out
+    once, and the groups' weights need no second pass over them."""
+    return SIGNAL + term.labels[0] if term.kind == "signal" else term.kind
+
+
 @dataclass
 class Lexicon:
     automaton: Any
-    payloads: list[tuple[tuple[str, Term], ...]]  # per pattern: (kind, term) of each of its terms
+    payloads: list[tuple[tuple[str, Term], ...]]  # per pattern: (bucket, term) of each of its terms
     core_payloads: list[tuple[tuple[str, Term], ...]]  # the same without CONTENT_KINDS
     anchor_patterns: frozenset[int]  # patterns of a signal term of ANCHOR_GROUPS
     whole_words: frozenset[int]  # patterns that must stand as a whole word
@@ -135,7 +146,7 @@ class _Builder:
     def build(self) -> tuple[Any, list[tuple[tuple[str, Term], ...]], list[tuple[tuple[str, Term], ...]],
                              frozenset[int], frozenset[int]]:
         """The automaton over every phrase and its traditional spellings (the text is
-        not folded: too slow), the (kind, term) pairs of each of its patterns by index
+        not folded: too slow), the (bucket, term) pairs of each of its patterns by index
         (also without CONTENT_KINDS), the indexes of anchor patterns and of whole-word
         patterns: what ``hits.scan`` needs per match, looked up once here rather than
         per hit."""
@@ -147,11 +158,11 @@ class _Builder:
                 if terms[0].word:
                     whole_words.add(len(patterns))
                 patterns.append(form)
-                payloads.append(tuple((term.kind, term) for term in terms))
+                payloads.append(tuple((bucket(term), term) for term in terms))
         automaton = ahocorasick_rs.AhoCorasick(patterns)
         core = [tuple(pair for pair in payload if pair[0] not in CONTENT_KINDS) for payload in payloads]
         anchors = frozenset(index for index, payload in enumerate(payloads)
-                            if any(kind == "signal" and term.labels[0] in ANCHOR_GROUPS for kind, term in payload))
+                            if any(term.kind == "signal" and term.labels[0] in ANCHOR_GROUPS for _, term in payload))
         return automaton, payloads, core, anchors, frozenset(whole_words)
 
 
