@@ -113,7 +113,15 @@ class Anchors:
         return i > 0 and position - starts[i - 1] <= window
 
     def keep_near(self, hits: list[Hit]) -> list[Hit]:
-        """The ``hits`` that are ``near`` a mention (in their order)."""
+        """The ``hits`` that are ``near`` a mention (in their order). Hits in order of
+        start (most lists: outermost's, and the scan's as a rule) are cut by two bisects
+        per window, a few windows per text, rather than one per hit."""
+        starts = list(map(START, hits))
+        if starts == sorted(starts):  # both in C: cheaper than a bisect per hit
+            kept: list[Hit] = []
+            for low, high in zip(self.lows, self.highs):
+                kept += hits[bisect.bisect_left(starts, low):bisect.bisect_right(starts, high)]
+            return kept
         lows, highs, after = self.lows, self.highs, bisect.bisect_right
         return [h for h in hits if (i := after(lows, h[0])) and h[0] <= highs[i - 1]]
 
