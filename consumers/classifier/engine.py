@@ -64,7 +64,7 @@ class Anchors:
     currency): labels of policy content count only near such a place."""
 
     def __init__(self, signals: dict[str, tuple[float, list[Hit]]], window: int,
-                 folded: str = "", industry: re.Pattern[str] | None = None) -> None:
+                 folded: str = "", lex: Lexicon | None = None) -> None:
         anchors = [h for group in ANCHOR_GROUPS for h in signals.get(group, (0.0, []))[1]]
         self.hits = anchors
         self.starts = sorted(map(START, anchors))  # map on an itemgetter: no Python call per hit
@@ -80,9 +80,11 @@ class Anchors:
             else:
                 self.lows.append(start - window)
                 self.highs.append(start + window)
-        # 区块链企业, blockchain firms: the industry, to which nothing is applied
-        self.technology_starts = self.starts if industry is None else sorted(
-            h[0] for h in anchors if industry.match(folded, h[1]) is None)
+        # 区块链企业, blockchain firms: the industry, to which nothing is applied (the regex
+        # runs only where a character it may start with follows the mention)
+        self.technology_starts = self.starts if lex is None else sorted(
+            h[0] for h in anchors if h[1] == len(folded) or folded[h[1]] not in lex.industry_first
+            or lex.industry_after.match(folded, h[1]) is None)
 
     def joined(self, hit: Hit, folded: str) -> bool:
         """Whether ``hit`` is joined to a blockchain mention by a plus: 区块链+政务,
@@ -269,7 +271,7 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     hits = scan(lex, folded)
     signals = signal_groups(lex, hits)
     wide = len(body.encode("utf-8", errors="replace")) < 2 * len(body)
-    anchors = Anchors(signals, WINDOW_EN if wide else WINDOW_ZH, folded, lex.industry_after)
+    anchors = Anchors(signals, WINDOW_EN if wide else WINDOW_ZH, folded, lex)
     found_regions = regions(lex, folded, hits)
     score = 0.0  # without a mention of blockchain (crypto, a CBDC): not relevant, no features needed
     if anchors.starts:

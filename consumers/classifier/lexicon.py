@@ -84,6 +84,7 @@ class Lexicon:
     generic_near_zh: int
     generic_near_en: int
     industry_after: re.Pattern[str]
+    industry_first: frozenset[str]  # the characters a match of industry_after may start with
     peer_max_gap: int
     peer_gap: re.Pattern[str]
     peer_last: frozenset[str]   # the last characters of peer separators, and spaces
@@ -318,7 +319,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     applied = _mapping(paths["applications"], "applied_to", "applied_to",
                        _read(paths["applications"]).get("applied_to"))
     generic = [_number(paths["applications"], "applied_to", key, applied.get(key)) for key in ("generic_below", "zh", "en")]
-    industry_after, peer_max_gap, peer_gap, peer_last, peer_first = _load_applied(builder, paths["applications"], applied)
+    industry_after, industry_first, peer_max_gap, peer_gap, peer_last, peer_first = _load_applied(builder, paths["applications"], applied)
     areas = _phrases(paths["applications"], "applied_to", "area_nouns", applied.get("area_nouns"))
     area_after = re.compile(r"[\s-]*(?:" + _alternatives(areas) + ")")
     bodies = _phrases(paths["applications"], "applied_to", "body_nouns", applied.get("body_nouns"))
@@ -344,7 +345,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    suffix_re, prefix_re, local, relevance, doc_rules, minimum,
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
                    list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]),
-                   industry_after, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, body_after, body_first, departments_term, joiner,
+                   industry_after, industry_first, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, body_after, body_first, departments_term, joiner,
                    _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")))
 
 
@@ -368,7 +369,7 @@ def _alternatives(phrases: list[str]) -> str:
 
 
 def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]
-                  ) -> tuple[re.Pattern[str], float, re.Pattern[str], frozenset[str], frozenset[str]]:
+                  ) -> tuple[re.Pattern[str], frozenset[str], float, re.Pattern[str], frozenset[str], frozenset[str]]:
     """The words that tell where blockchain is applied (see consumers.classifier.applied):
     cues of a sentence about applications, the nouns that make a blockchain mention name
     the industry, and the technologies an application may be listed beside."""
@@ -377,6 +378,9 @@ def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]
     industry = _phrases(path, "applied_to", "industry", applied.get("industry"))
     modifiers = _phrases(path, "applied_to", "industry_modifiers", applied.get("industry_modifiers"))
     industry_after = re.compile(r"[\s-]*(?:(?:" + _alternatives(modifiers) + r")[\s-]*)?(?:" + _alternatives(industry) + ")")
+    spaces = frozenset(c for c in map(chr, range(0x10000)) if c.isspace())
+    # most mentions are followed by none of these: no regex needs to run there
+    industry_first = spaces | {"-"} | {v[0] for p in modifiers + industry for v in variants(fold(p))}
     peers = _mapping(path, "technology_peers", "technology_peers", _read(path).get("technology_peers"))
     for phrase in _phrases(path, "technology_peers", "technologies", peers.get("technologies")):
         builder.add(phrase, Term("technology", ("technology",), 1.0, False))
@@ -385,5 +389,5 @@ def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]
     alternatives = _alternatives(separators)
     peer_gap = re.compile(r"\s*(?:" + alternatives + r")(?:\s|" + alternatives + ")*")  # 区块链溯源 is one compound
     forms = [v for p in separators for v in variants(fold(p))]  # what ends and begins a separator,
-    spaces = frozenset(c for c in map(chr, range(0x10000)) if c.isspace())  # or the spaces around one
-    return industry_after, max_gap, peer_gap, frozenset(v[-1] for v in forms) | spaces, frozenset(v[0] for v in forms) | spaces
+    # or the spaces around one
+    return industry_after, industry_first, max_gap, peer_gap, frozenset(v[-1] for v in forms) | spaces, frozenset(v[0] for v in forms) | spaces
