@@ -174,16 +174,19 @@ _PLUS_AFTER = re.compile(r"\s*[+＋]\s*")
 _PLUS_BEFORE = re.compile(r"\s*[+＋]\s*$")
 
 
-def features(signals: dict[str, tuple[float, list[Hit]]], size: int, title_end: int) -> dict[str, float]:
+def features(lex: Lexicon, signals: dict[str, tuple[float, list[Hit]]], size: int,
+             title_end: int) -> dict[str, float]:
     """Numeric features of relevance, named as the coefficients in relevance.yaml."""
     values: dict[str, float] = {}
     per_k = 1000.0 / max(size, 300)
+    names = lex.relevance["feature_names"]
     for group, (score, group_hits) in signals.items():
-        values[f"{group}_log"] = math.log1p(score)
-        values[f"{group}_density"] = min(score * per_k, 10.0)
+        log, density, in_title, lead = names[group]
+        values[log] = math.log1p(score)
+        values[density] = min(score * per_k, 10.0)
         first = min(map(START, group_hits))  # a group has hits, or no score
-        values[f"{group}_in_title"] = 1.0 if first < title_end else 0.0
-        values[f"{group}_lead"] = 1.0 if first < title_end + 300 else 0.0
+        values[in_title] = 1.0 if first < title_end else 0.0
+        values[lead] = 1.0 if first < title_end + 300 else 0.0
     return values
 
 
@@ -192,7 +195,7 @@ def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
                        places: dict[str, list[Hit]]) -> dict[str, float]:
     """Every feature of the relevance model (see relevance.yaml), products included."""
     size = len(folded)
-    values = features(signals, size, title_end)
+    values = features(lex, signals, size, title_end)
     # A headline that names blockchain (or crypto, a CBDC) and a government actor - a
     # province or city, a body, a document (not a bare verb: 推动, 获批) - but no company:
     # 长春推出区块链社保卡应用, not 深圳一科技公司发布区块链存证一体机.
@@ -219,7 +222,7 @@ def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
             listed = Peers(lex, folded, hits["technology"] + anchors.hits)
             passing = all(listed.beside(h) for h in anchors.hits)
     values["passing_mention"] = 1.0 if passing else 0.0
-    expand_products(values, list(lex.relevance["coefficients"]))
+    expand_products(values, lex.relevance["products"])
     return values
 
 
@@ -238,12 +241,11 @@ def relevance(lex: Lexicon, values: dict[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def expand_products(values: dict[str, float], names: list[str]) -> None:
-    """Add the products named "a*b" in the coefficients, so a rule can say "a AND b"."""
-    for name in names:
-        if "*" in name:
-            left, right = name.split("*", 1)
-            values[name] = values.get(left, 0.0) * values.get(right, 0.0)
+def expand_products(values: dict[str, float], products: tuple[tuple[str, str, str], ...]) -> None:
+    """Add the products named "a*b" in the coefficients (as (name, a, b)), so a rule can
+    say "a AND b"."""
+    for name, left, right in products:
+        values[name] = values.get(left, 0.0) * values.get(right, 0.0)
 
 
 def phrases(text: str, hits: list[Hit]) -> list[str]:

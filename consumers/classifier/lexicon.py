@@ -229,8 +229,14 @@ def _load_relevance(builder: _Builder, path: Path) -> dict[str, Any]:
             weight = _number(path, group, f"terms.{weight_key}", weight_key)
             for phrase in _phrases(path, group, f"terms.{weight_key}", phrases):
                 builder.add(phrase, Term("signal", (str(group),), weight, False))
-    return {"bias": float(model["bias"]), "threshold": float(model["threshold"]),
-            "coefficients": {k: float(v) for k, v in coefs.items()}, "groups": tuple(groups)}
+    coefficients = {k: float(v) for k, v in coefs.items()}
+    # the names of each group's features and the factors of each product, made once here
+    # rather than formatted and split for every article
+    names = {str(group): tuple(f"{group}_{feature}" for feature in ("log", "density", "in_title", "lead"))
+             for group in groups}
+    products = tuple((name, *name.split("*", 1)) for name in coefficients if "*" in str(name))
+    return {"bias": float(model["bias"]), "threshold": float(model["threshold"]), "coefficients": coefficients,
+            "groups": tuple(map(str, groups)), "feature_names": names, "products": products}
 
 
 @dataclass(frozen=True)
