@@ -45,7 +45,11 @@ def regions(lex: Lexicon, folded: str, hits: dict[str, list[Hit]]) -> dict[str, 
     place_ends = set()
     for hit in places:
         start, end, term = hit
-        if lex.org_suffix.match(folded, end) or lex.org_prefix.search(folded, max(0, start - 40), start):
+        # an organisation's name (浙江大学, 中国人民银行杭州中心支行): the regexes run only where
+        # a character that can end a prefix stands before (or a space), or one that can begin a suffix after
+        if ((end < len(folded) and folded[end] in lex.org_suffix_first and lex.org_suffix.match(folded, end))
+                or (start and (folded[start - 1] in lex.org_prefix_last or folded[start - 1].isspace())
+                    and lex.org_prefix.search(folded, max(0, start - 40), start))):
             continue
         place_ends.add(end)
         for region in term.labels:

@@ -32,6 +32,10 @@ ANCHOR_GROUPS = ("blockchain", "crypto", "cbdc")
 CONTENT_KINDS = frozenset({"theme", "application", "cue"})
 
 
+# What ``\s`` matches in a regex over a str (every space character is in the BMP).
+_SPACES = frozenset(c for c in map(chr, range(0x10000)) if c.isspace())
+
+
 class LexiconError(ValueError):
     """A lexicon file that does not follow its schema; the message says where."""
 
@@ -70,6 +74,8 @@ class Lexicon:
     org_suffix: re.Pattern[str]
     org_prefix: re.Pattern[str]
     local_prefix_chars: frozenset[str]
+    org_suffix_first: frozenset[str]  # the characters a match of org_suffix may start with
+    org_prefix_last: frozenset[str]  # the last characters of org prefixes (and spaces may follow them)
     relevance: dict[str, Any]
     doc_rules: DocRules
     label_min: dict[str, float]
@@ -167,7 +173,8 @@ class _Builder:
         return automaton, payloads, core, anchors, frozenset(whole_words)
 
 
-def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str],
+                                                         frozenset[str], frozenset[str]]:
     data = _read(path)
     regions = _mapping(path, "regions", "regions", data.get("regions"))
     for region, spec in regions.items():
@@ -192,7 +199,10 @@ def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pat
     alt = lambda items: "|".join(re.escape(v) for v in sorted(forms(items), key=len, reverse=True))  # noqa: E731
     suffix_re = re.compile(r"[\s'’]*(?:s\s+)?(?:" + alt(suffixes) + ")" if suffixes else r"(?!x)x")
     prefix_re = re.compile(r"(?:" + alt(prefixes) + r")\s*$" if prefixes else r"(?!x)x")
-    return suffix_re, prefix_re, frozenset("".join(forms(local)))
+    # what may stand right after a place or right before it, where the regexes can match
+    suffix_first = _SPACES | {"'", "’", "s"} | {v[0] for v in forms(suffixes)}
+    prefix_last = frozenset(v[-1] for v in forms(prefixes))
+    return suffix_re, prefix_re, frozenset("".join(forms(local))), suffix_first, prefix_last
 
 
 def _load_labelled(builder: _Builder, path: Path, kind: str, allowed: tuple[str, ...]) -> dict[str, float]:
@@ -301,7 +311,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     for name, path in paths.items():
         if not path.is_file():
             raise LexiconError(f"{path}: lexicon file missing")
-    suffix_re, prefix_re, local = _load_places(builder, paths["regions"])
+    suffix_re, prefix_re, local, suffix_first, prefix_last = _load_places(builder, paths["regions"])
     minimum = _load_labelled(builder, paths["themes"], "theme", THEMES)
     scenarios = _mapping(paths["themes"], "implied_scenarios", "implied_scenarios",
                          _read(paths["themes"]).get("implied_scenarios"))
@@ -348,7 +358,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     for path in sorted(directory.glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return Lexicon(*builder.build(), f"{LEXICON_VERSION}+{digest.hexdigest()[:12]}",
-                   suffix_re, prefix_re, local, relevance, doc_rules, minimum,
+                   suffix_re, prefix_re, local, suffix_first, prefix_last, relevance, doc_rules, minimum,
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
                    list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]),
                    industry_after, industry_first, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, body_after, body_first, departments_term, joiner,
@@ -384,9 +394,8 @@ def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]
     industry = _phrases(path, "applied_to", "industry", applied.get("industry"))
     modifiers = _phrases(path, "applied_to", "industry_modifiers", applied.get("industry_modifiers"))
     industry_after = re.compile(r"[\s-]*(?:(?:" + _alternatives(modifiers) + r")[\s-]*)?(?:" + _alternatives(industry) + ")")
-    spaces = frozenset(c for c in map(chr, range(0x10000)) if c.isspace())
     # most mentions are followed by none of these: no regex needs to run there
-    industry_first = spaces | {"-"} | {v[0] for p in modifiers + industry for v in variants(fold(p))}
+    industry_first = _SPACES | {"-"} | {v[0] for p in modifiers + industry for v in variants(fold(p))}
     peers = _mapping(path, "technology_peers", "technology_peers", _read(path).get("technology_peers"))
     for phrase in _phrases(path, "technology_peers", "technologies", peers.get("technologies")):
         builder.add(phrase, Term("technology", ("technology",), 1.0, False))
@@ -394,6 +403,6 @@ def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]
     separators = _phrases(path, "technology_peers", "separators", peers.get("separators"))
     alternatives = _alternatives(separators)
     peer_gap = re.compile(r"\s*(?:" + alternatives + r")(?:\s|" + alternatives + ")*")  # 区块链溯源 is one compound
-    forms = [v for p in separators for v in variants(fold(p))]  # what ends and begins a separator,
-    # or the spaces around one
-    return industry_after, industry_first, max_gap, peer_gap, frozenset(v[-1] for v in forms) | spaces, frozenset(v[0] for v in forms) | spaces
+    forms = [v for p in separators for v in variants(fold(p))]  # what ends and begins a separator, or the spaces around one
+    return (industry_after, industry_first, max_gap, peer_gap,
+            frozenset(v[-1] for v in forms) | _SPACES, frozenset(v[0] for v in forms) | _SPACES)
