@@ -196,7 +196,7 @@ def features(lex: Lexicon, signals: dict[str, tuple[float, list[Hit]]], size: in
 
 def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
                        signals: dict[str, tuple[float, list[Hit]]], anchors: Anchors, title_end: int,
-                       places: dict[str, list[Hit]]) -> dict[str, float]:
+                       places: dict[str, list[Hit]], listed: Peers) -> dict[str, float]:
     """Every feature of the relevance model (see relevance.yaml), products included."""
     size = len(folded)
     values = features(lex, signals, size, title_end)
@@ -223,7 +223,6 @@ def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
     if anchors.starts and anchors.starts[0] >= title_end:  # blockchain not in the title
         passing = len(anchors.hits) <= 1 and not values["flash"]
         if not passing:
-            listed = Peers(lex, folded, hits["technology"] + anchors.hits)
             passing = all(listed.beside(h) for h in anchors.hits)
     values["passing_mention"] = 1.0 if passing else 0.0
     expand_products(values, lex.relevance["products"])
@@ -280,21 +279,24 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     anchors = Anchors(signals, WINDOW_EN if wide else WINDOW_ZH, folded, lex)
     found_regions = regions(lex, folded, hits)
     score = 0.0  # without a mention of blockchain (crypto, a CBDC): not relevant, no features needed
-    if anchors.starts:
-        score = relevance(lex, relevance_features(lex, folded, hits, signals, anchors, title_end, found_regions))
+    # where technologies are listed: asked by the passing-mention rule and by applied(), found once
+    listed = Peers(lex, folded, hits["technology"] + anchors.hits) if anchors.starts else None
+    if listed is not None:
+        score = relevance(lex, relevance_features(lex, folded, hits, signals, anchors, title_end, found_regions, listed))
     relevant = score >= lex.relevance["threshold"]
     evidence = [{"field": "regions", "value": r, "phrases": phrases(body, h)}
                 for r, h in sorted(found_regions.items())]
     themes: list[str] = []
     applications: list[str] = []
     if relevant:
+        listed = listed or Peers(lex, folded, hits["technology"] + anchors.hits)  # a threshold of 0 needs no anchor
         content: dict[str, list[Hit]] = {"application": [], "theme": []}
         for hit in outermost(hits["theme"] + hits["application"]):
             content[hit[2].kind].append(hit)
         for kind, out in (("application", applications), ("theme", themes)):
             kind_hits = content[kind]
             if kind == "application":  # applied to blockchain, not merely named
-                kind_hits = applied(lex, kind_hits, folded, anchors, hits["technology"], hits["cue"], signals, wide, title_end)
+                kind_hits = applied(lex, kind_hits, folded, anchors, listed, hits["cue"], signals, wide, title_end)
             scope = None if kind == "application" else anchors  # applied() decided where applications count
             for label, (weight, label_hits) in sorted(weighted(kind_hits, scope, folded).items()):
                 if weight >= lex.label_min.get(label, 1.0):
