@@ -166,7 +166,7 @@ class Peers:
         return gap is not None and gap.end() in self.starts and gap.end() - end <= lex.peer_max_gap
 
 
-def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, technologies: list[Hit],
+def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers: Peers,
             cues: list[Hit], signals: dict[str, tuple[float, list[Hit]]], wide: bool, title_end: int) -> list[Hit]:
     """The application hits (outermost, in order of start) that name an area blockchain
     is applied to, with their weights as they count (see the module's rules)."""
@@ -177,7 +177,6 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, techno
         ends = set(map(END, hits))
         references = [c for c in cues if c[0] not in ends and not (folded[c[0] - 1:c[0]] == " " and c[0] - 1 in ends)]
     sentences = Sentences(folded, anchors, cues, references)
-    peers = Peers(lex, folded, technologies + anchors.hits)
     body_after, body_first, size = lex.body_after.match, lex.body_first, len(folded)
     joined = Joined(lex, folded, anchors)
     # a technology's or a department's name, unless joined to blockchain (区块链+金融、区块链+教育);

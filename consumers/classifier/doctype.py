@@ -21,6 +21,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from consumers.classifier.hits import Hit, lemma, outermost
+from consumers.classifier.lexicon import SIGNAL
 
 if TYPE_CHECKING:
     from consumers.classifier.lexicon import Lexicon
@@ -54,7 +55,7 @@ def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], fol
     stop = rules.clause_break.search(folded, title_end + 1)
     lede_end = len(folded) if stop is None else stop.start()
     if any(noun[1] <= lede_end and verb[1] <= noun[0] for verb, noun in zip(pairs[::2], pairs[1::2])):
-        if not any(title_end < h[0] < lede_end and h[2].labels[0] == "company" for h in hits.get("signal", ())):
+        if not any(title_end < h[0] < lede_end for h in hits.get(SIGNAL + "company", ())):
             return rules.lede_weight
     return rules.lead_weight
 

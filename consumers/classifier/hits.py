@@ -24,10 +24,11 @@ _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 
 
 def scan(lex: Lexicon, folded: str) -> dict[str, list[Hit]]:
-    """Every lexicon phrase in ``folded``, grouped by kind of term; ASCII phrases only as
-    whole words (a plural ``s`` may follow). A text without any anchor phrase (a name of
-    blockchain, crypto assets, a CBDC: lexicon.ANCHOR_GROUPS) cannot be relevant: its
-    hits of lexicon.CONTENT_KINDS are not made (a set test on the matches, in C, decides)."""
+    """Every lexicon phrase in ``folded``, grouped by kind of term (signals by group:
+    lexicon.bucket); ASCII phrases only as whole words (a plural ``s`` may follow). A
+    text without any anchor phrase (a name of blockchain, crypto assets, a CBDC:
+    lexicon.ANCHOR_GROUPS) cannot be relevant: its hits of lexicon.CONTENT_KINDS are not
+    made (a set test on the matches, in C, decides)."""
     hits: dict[str, list[Hit]] = defaultdict(list)
     size = len(folded)
     matches = lex.automaton.find_matches_as_indexes(folded, overlapping=True)
@@ -40,8 +41,8 @@ def scan(lex: Lexicon, folded: str) -> dict[str, list[Hit]]:
             if end < size and folded[end] in _WORD_CHARS:
                 if not (folded[end] == "s" and (end + 1 == size or folded[end + 1] not in _WORD_CHARS)):
                     continue
-        for kind, term in payloads[index]:
-            hits[kind].append((start, end, term))
+        for key, term in payloads[index]:
+            hits[key].append((start, end, term))
     return hits
 
 

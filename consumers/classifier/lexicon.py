@@ -32,6 +32,10 @@ ANCHOR_GROUPS = ("blockchain", "crypto", "cbdc")
 CONTENT_KINDS = frozenset({"theme", "application", "cue"})
 
 
+# What ``\s`` matches in a regex over a str (every space character is in the BMP).
+_SPACES = frozenset(c for c in map(chr, range(0x10000)) if c.isspace())
+
+
 class LexiconError(ValueError):
     """A lexicon file that does not follow its schema; the message says where."""
 
@@ -48,10 +52,21 @@ class Term:
     title_only: bool = False
 
 
+# Prefix of the keys under which ``hits.scan`` lists the hits of each relevance signal group.
+SIGNAL = "signal:"
+
+
+def bucket(term: Term) -> str:
+    """Under which key ``hits.scan`` lists the hits of ``term``: its kind, and for a
+    relevance signal its group too ("signal:blockchain"): the scan sorts the hits out
+    once, and the groups' weights need no second pass over them."""
+    return SIGNAL + term.labels[0] if term.kind == "signal" else term.kind
+
+
 @dataclass
 class Lexicon:
     automaton: Any
-    payloads: list[tuple[tuple[str, Term], ...]]  # per pattern: (kind, term) of each of its terms
+    payloads: list[tuple[tuple[str, Term], ...]]  # per pattern: (bucket, term) of each of its terms
     core_payloads: list[tuple[tuple[str, Term], ...]]  # the same without CONTENT_KINDS
     anchor_patterns: frozenset[int]  # patterns of a signal term of ANCHOR_GROUPS
     whole_words: frozenset[int]  # patterns that must stand as a whole word
@@ -59,6 +74,8 @@ class Lexicon:
     org_suffix: re.Pattern[str]
     org_prefix: re.Pattern[str]
     local_prefix_chars: frozenset[str]
+    org_suffix_first: frozenset[str]  # the characters a match of org_suffix may start with
+    org_prefix_last: frozenset[str]  # the last characters of org prefixes (and spaces may follow them)
     relevance: dict[str, Any]
     doc_rules: DocRules
     label_min: dict[str, float]
@@ -73,6 +90,7 @@ class Lexicon:
     generic_near_zh: int
     generic_near_en: int
     industry_after: re.Pattern[str]
+    industry_first: frozenset[str]  # the characters a match of industry_after may start with
     peer_max_gap: int
     peer_gap: re.Pattern[str]
     peer_last: frozenset[str]   # the last characters of peer separators, and spaces
@@ -137,7 +155,7 @@ class _Builder:
     def build(self) -> tuple[Any, list[tuple[tuple[str, Term], ...]], list[tuple[tuple[str, Term], ...]],
                              frozenset[int], frozenset[int]]:
         """The automaton over every phrase and its traditional spellings (the text is
-        not folded: too slow), the (kind, term) pairs of each of its patterns by index
+        not folded: too slow), the (bucket, term) pairs of each of its patterns by index
         (also without CONTENT_KINDS), the indexes of anchor patterns and of whole-word
         patterns: what ``hits.scan`` needs per match, looked up once here rather than
         per hit."""
@@ -149,15 +167,16 @@ class _Builder:
                 if terms[0].word:
                     whole_words.add(len(patterns))
                 patterns.append(form)
-                payloads.append(tuple((term.kind, term) for term in terms))
+                payloads.append(tuple((bucket(term), term) for term in terms))
         automaton = ahocorasick_rs.AhoCorasick(patterns)
         core = [tuple(pair for pair in payload if pair[0] not in CONTENT_KINDS) for payload in payloads]
         anchors = frozenset(index for index, payload in enumerate(payloads)
-                            if any(kind == "signal" and term.labels[0] in ANCHOR_GROUPS for kind, term in payload))
+                            if any(term.kind == "signal" and term.labels[0] in ANCHOR_GROUPS for _, term in payload))
         return automaton, payloads, core, anchors, frozenset(whole_words)
 
 
-def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str],
+                                                         frozenset[str], frozenset[str]]:
     data = _read(path)
     regions = _mapping(path, "regions", "regions", data.get("regions"))
     for region, spec in regions.items():
@@ -182,7 +201,10 @@ def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pat
     alt = lambda items: "|".join(re.escape(v) for v in sorted(forms(items), key=len, reverse=True))  # noqa: E731
     suffix_re = re.compile(r"[\s'’]*(?:s\s+)?(?:" + alt(suffixes) + ")" if suffixes else r"(?!x)x")
     prefix_re = re.compile(r"(?:" + alt(prefixes) + r")\s*$" if prefixes else r"(?!x)x")
-    return suffix_re, prefix_re, frozenset("".join(forms(local)))
+    # what may stand right after a place or right before it, where the regexes can match
+    suffix_first = _SPACES | {"'", "’", "s"} | {v[0] for v in forms(suffixes)}
+    prefix_last = frozenset(v[-1] for v in forms(prefixes))
+    return suffix_re, prefix_re, frozenset("".join(forms(local))), suffix_first, prefix_last
 
 
 def _load_labelled(builder: _Builder, path: Path, kind: str, allowed: tuple[str, ...]) -> dict[str, float]:
@@ -219,8 +241,14 @@ def _load_relevance(builder: _Builder, path: Path) -> dict[str, Any]:
             weight = _number(path, group, f"terms.{weight_key}", weight_key)
             for phrase in _phrases(path, group, f"terms.{weight_key}", phrases):
                 builder.add(phrase, Term("signal", (str(group),), weight, False))
-    return {"bias": float(model["bias"]), "threshold": float(model["threshold"]),
-            "coefficients": {k: float(v) for k, v in coefs.items()}, "groups": tuple(groups)}
+    coefficients = {k: float(v) for k, v in coefs.items()}
+    # the names of each group's features and the factors of each product, made once here
+    # rather than formatted and split for every article
+    names = {str(group): tuple(f"{group}_{feature}" for feature in ("log", "density", "in_title", "lead"))
+             for group in groups}
+    products = tuple((name, *name.split("*", 1)) for name in coefficients if "*" in str(name))
+    return {"bias": float(model["bias"]), "threshold": float(model["threshold"]), "coefficients": coefficients,
+            "groups": tuple(map(str, groups)), "feature_names": names, "products": products}
 
 
 @dataclass(frozen=True)
@@ -285,7 +313,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     for name, path in paths.items():
         if not path.is_file():
             raise LexiconError(f"{path}: lexicon file missing")
-    suffix_re, prefix_re, local = _load_places(builder, paths["regions"])
+    suffix_re, prefix_re, local, suffix_first, prefix_last = _load_places(builder, paths["regions"])
     minimum = _load_labelled(builder, paths["themes"], "theme", THEMES)
     scenarios = _mapping(paths["themes"], "implied_scenarios", "implied_scenarios",
                          _read(paths["themes"]).get("implied_scenarios"))
@@ -311,7 +339,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     applied = _mapping(paths["applications"], "applied_to", "applied_to",
                        _read(paths["applications"]).get("applied_to"))
     generic = [_number(paths["applications"], "applied_to", key, applied.get(key)) for key in ("generic_below", "zh", "en")]
-    industry_after, peer_max_gap, peer_gap, peer_last, peer_first = _load_applied(builder, paths["applications"], applied)
+    industry_after, industry_first, peer_max_gap, peer_gap, peer_last, peer_first = _load_applied(builder, paths["applications"], applied)
     areas = _phrases(paths["applications"], "applied_to", "area_nouns", applied.get("area_nouns"))
     area_after = re.compile(r"[\s-]*(?:" + _alternatives(areas) + ")")
     bodies = _phrases(paths["applications"], "applied_to", "body_nouns", applied.get("body_nouns"))
@@ -334,10 +362,10 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     for path in sorted(directory.glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return Lexicon(*builder.build(), f"{LEXICON_VERSION}+{digest.hexdigest()[:12]}",
-                   suffix_re, prefix_re, local, relevance, doc_rules, minimum,
+                   suffix_re, prefix_re, local, suffix_first, prefix_last, relevance, doc_rules, minimum,
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
                    list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]),
-                   industry_after, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, body_after, body_first, departments_term, joiner,
+                   industry_after, industry_first, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, body_after, body_first, departments_term, joiner,
                    _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")),
                    frozenset(cbdc_found))
 
@@ -362,7 +390,7 @@ def _alternatives(phrases: list[str]) -> str:
 
 
 def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]
-                  ) -> tuple[re.Pattern[str], float, re.Pattern[str], frozenset[str], frozenset[str]]:
+                  ) -> tuple[re.Pattern[str], frozenset[str], float, re.Pattern[str], frozenset[str], frozenset[str]]:
     """The words that tell where blockchain is applied (see consumers.classifier.applied):
     cues of a sentence about applications, the nouns that make a blockchain mention name
     the industry, and the technologies an application may be listed beside."""
@@ -371,6 +399,8 @@ def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]
     industry = _phrases(path, "applied_to", "industry", applied.get("industry"))
     modifiers = _phrases(path, "applied_to", "industry_modifiers", applied.get("industry_modifiers"))
     industry_after = re.compile(r"[\s-]*(?:(?:" + _alternatives(modifiers) + r")[\s-]*)?(?:" + _alternatives(industry) + ")")
+    # most mentions are followed by none of these: no regex needs to run there
+    industry_first = _SPACES | {"-"} | {v[0] for p in modifiers + industry for v in variants(fold(p))}
     peers = _mapping(path, "technology_peers", "technology_peers", _read(path).get("technology_peers"))
     for phrase in _phrases(path, "technology_peers", "technologies", peers.get("technologies")):
         builder.add(phrase, Term("technology", ("technology",), 1.0, False))
@@ -378,6 +408,6 @@ def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]
     separators = _phrases(path, "technology_peers", "separators", peers.get("separators"))
     alternatives = _alternatives(separators)
     peer_gap = re.compile(r"\s*(?:" + alternatives + r")(?:\s|" + alternatives + ")*")  # 区块链溯源 is one compound
-    forms = [v for p in separators for v in variants(fold(p))]  # what ends and begins a separator,
-    spaces = frozenset(c for c in map(chr, range(0x10000)) if c.isspace())  # or the spaces around one
-    return industry_after, max_gap, peer_gap, frozenset(v[-1] for v in forms) | spaces, frozenset(v[0] for v in forms) | spaces
+    forms = [v for p in separators for v in variants(fold(p))]  # what ends and begins a separator, or the spaces around one
+    return (industry_after, industry_first, max_gap, peer_gap,
+            frozenset(v[-1] for v in forms) | _SPACES, frozenset(v[0] for v in forms) | _SPACES)
