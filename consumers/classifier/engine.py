@@ -41,6 +41,8 @@ def regions(lex: Lexicon, folded: str, hits: dict[str, list[Hit]]) -> dict[str, 
     found: dict[str, list[Hit]] = defaultdict(list)
     places = _leftmost_longest(hits["place"])
     place_ends = set()
+    # Trap phrases (no region) that hold an actor: 财政部门 (departments) is not 财政部.
+    traps = [(hit[0], hit[1]) for hit in hits["place"] if not hit[2].labels]
     for hit in places:
         start, end, term = hit
         if lex.org_suffix.match(folded, end) or lex.org_prefix.search(folded, max(0, start - 40), start):
@@ -52,6 +54,8 @@ def regions(lex: Lexicon, folded: str, hits: dict[str, list[Hit]]) -> dict[str, 
         start = hit[0]
         before = folded[start - 1] if start else ""
         if before in lex.local_prefix_chars or start in place_ends:
+            continue
+        if traps and any(low <= start and hit[1] <= high for low, high in traps):
             continue
         found["National"].append(hit)
     return found
