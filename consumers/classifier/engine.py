@@ -57,6 +57,8 @@ def regions(lex: Lexicon, folded: str, hits: dict[str, list[Hit]]) -> dict[str, 
             continue
         if traps and any(low <= start and hit[1] <= high for low, high in traps):
             continue
+        if len(hit[2].labels) > 1 and found.keys() == {"Taiwan"}:  # Taiwan's own 教育部, 财政部
+            continue
         found["National"].append(hit)
     return found
 

@@ -175,6 +175,8 @@ def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pat
     national = _mapping(path, "national", "national", data.get("national"))
     for phrase in _phrases(path, "national", "actors", national.get("actors")):
         builder.add(phrase, Term("national", ("National",), 1.0, False))
+    for phrase in _phrases(path, "national", "shared_with_taiwan", national.get("shared_with_taiwan", [])):
+        builder.add(phrase, Term("national", ("National", "Taiwan"), 1.0, False))  # the engine decides which
     local = _phrases(path, "national", "local_prefix_chars", national.get("local_prefix_chars", []))
     forms = lambda items: {v for s in items for v in variants(fold(s))}  # noqa: E731
     alt = lambda items: "|".join(re.escape(v) for v in sorted(forms(items), key=len, reverse=True))  # noqa: E731
