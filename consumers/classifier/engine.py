@@ -53,7 +53,10 @@ def regions(lex: Lexicon, folded: str, hits: dict[str, list[Hit]]) -> dict[str, 
     for hit in hits["national"]:
         start = hit[0]
         before = folded[start - 1] if start else ""
-        if before in lex.local_prefix_chars or start in place_ends:
+        if before in lex.local_prefix_chars:  # 省发改委, 市网信办: local bodies
+            continue
+        # 深圳网信办 is local, 长春国家区块链创新应用试点 and 天津落实国家…要求 are not
+        if start in place_ends and not any(mark in folded[start:hit[1]] for mark in lex.central_marks):
             continue
         if traps and any(low <= start and hit[1] <= high for low, high in traps):
             continue

@@ -84,6 +84,7 @@ class Lexicon:
     departments: Term | None
     joiner: re.Pattern[str]
     compound_min: float
+    central_marks: tuple[str, ...] = ()  # in an actor's name: central even after a place name
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -286,6 +287,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
         if not path.is_file():
             raise LexiconError(f"{path}: lexicon file missing")
     suffix_re, prefix_re, local = _load_places(builder, paths["regions"])
+    national_marks = _mapping(paths["regions"], "national", "national", _read(paths["regions"]).get("national")).get("central_marks", [])
     minimum = _load_labelled(builder, paths["themes"], "theme", THEMES)
     scenarios = _mapping(paths["themes"], "implied_scenarios", "implied_scenarios",
                          _read(paths["themes"]).get("implied_scenarios"))
@@ -336,7 +338,9 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
                    list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]),
                    industry_after, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, body_after, body_first, departments_term, joiner,
-                   _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")))
+                   _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")),
+                   central_marks=tuple({v for m in _phrases(paths["regions"], "national", "central_marks", national_marks)
+                                        for v in variants(fold(m))}))
 
 
 def _generic_clues(path: Path, groups: tuple[str, ...]) -> dict[str, tuple[str, ...]]:

@@ -106,6 +106,8 @@ def test_place_names_inside_organisations_and_things_do_not_count(text):
     ("Keeping your crypto safe with hardware wallets", False),
     ("落实国家医疗保障局部署，医保结算数据上链", True),
     ("教育部印发区块链教育应用通知", True),
+    ("深圳网信办开展区块链信息服务备案检查", False),
+    ("长春国家区块链创新应用综合性试点加快建设", True),
     ("教育部推動畢業證書上區塊鏈，臺北市率先導入", False),
 ])
 def test_national_only_for_central_bodies(text, national):
