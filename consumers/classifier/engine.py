@@ -43,6 +43,8 @@ def regions(lex: Lexicon, folded: str, hits: dict[str, list[Hit]]) -> dict[str, 
     found: dict[str, list[Hit]] = defaultdict(list)
     places = _leftmost_longest(hits["place"])
     place_ends = set()
+    # Trap phrases (no region) that hold an actor: 财政部门 (departments) is not 财政部.
+    traps = [(hit[0], hit[1]) for hit in hits["place"] if not hit[2].labels]
     for hit in places:
         start, end, term = hit
         # an organisation's name (浙江大学, 中国人民银行杭州中心支行): the regexes run only where
@@ -57,7 +59,14 @@ def regions(lex: Lexicon, folded: str, hits: dict[str, list[Hit]]) -> dict[str, 
     for hit in hits["national"]:
         start = hit[0]
         before = folded[start - 1] if start else ""
-        if before in lex.local_prefix_chars or start in place_ends:
+        if before in lex.local_prefix_chars:  # 省发改委, 市网信办: local bodies
+            continue
+        # 深圳网信办 is local, 长春国家区块链创新应用试点 and 天津落实国家…要求 are not
+        if start in place_ends and not any(mark in folded[start:hit[1]] for mark in lex.central_marks):
+            continue
+        if traps and any(low <= start and hit[1] <= high for low, high in traps):
+            continue
+        if len(hit[2].labels) > 1 and found.keys() == {"Taiwan"}:  # Taiwan's own 教育部, 财政部
             continue
         found["National"].append(hit)
     return found

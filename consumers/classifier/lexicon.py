@@ -104,6 +104,7 @@ class Lexicon:
     compound_min: float
     # applications found in a CBDC-focused article that are kept beside cbdc_keep
     cbdc_found: frozenset[str] = frozenset()
+    central_marks: tuple[str, ...] = ()  # in an actor's name: central even after a place name
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -196,6 +197,8 @@ def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pat
     national = _mapping(path, "national", "national", data.get("national"))
     for phrase in _phrases(path, "national", "actors", national.get("actors")):
         builder.add(phrase, Term("national", ("National",), 1.0, False))
+    for phrase in _phrases(path, "national", "shared_with_taiwan", national.get("shared_with_taiwan", [])):
+        builder.add(phrase, Term("national", ("National", "Taiwan"), 1.0, False))  # the engine decides which
     local = _phrases(path, "national", "local_prefix_chars", national.get("local_prefix_chars", []))
     forms = lambda items: {v for s in items for v in variants(fold(s))}  # noqa: E731
     alt = lambda items: "|".join(re.escape(v) for v in sorted(forms(items), key=len, reverse=True))  # noqa: E731
@@ -314,6 +317,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
         if not path.is_file():
             raise LexiconError(f"{path}: lexicon file missing")
     suffix_re, prefix_re, local, suffix_first, prefix_last = _load_places(builder, paths["regions"])
+    national_marks = _mapping(paths["regions"], "national", "national", _read(paths["regions"]).get("national")).get("central_marks", [])
     minimum = _load_labelled(builder, paths["themes"], "theme", THEMES)
     scenarios = _mapping(paths["themes"], "implied_scenarios", "implied_scenarios",
                          _read(paths["themes"]).get("implied_scenarios"))
@@ -367,7 +371,9 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]),
                    industry_after, industry_first, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, body_after, body_first, departments_term, joiner,
                    _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")),
-                   frozenset(cbdc_found))
+                   frozenset(cbdc_found),
+                   central_marks=tuple({v for m in _phrases(paths["regions"], "national", "central_marks", national_marks)
+                                        for v in variants(fold(m))}))
 
 
 def _generic_clues(path: Path, groups: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
