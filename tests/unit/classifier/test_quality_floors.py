@@ -32,6 +32,9 @@ DEV2 = Path(__file__).resolve().parents[2] / "data" / "classifier_dev2.jsonl"
 # indirectly too, plus articles whose application words are not applied to blockchain),
 # written before reading the classifier; tuned on since.
 DEV3 = Path(__file__).resolve().parents[2] / "data" / "classifier_dev3.jsonl"
+# Development set 4: 150 application-rich cases written by a labeller who had not read the
+# classifier (scored before it was read: applications 0.794 with lexicon-1.6); tuned on since.
+DEV4 = Path(__file__).resolve().parents[2] / "data" / "classifier_dev4.jsonl"
 
 FLOORS = {
     # file: relevant F1, regions micro-F1, themes micro-F1, applications micro-F1, doc_type accuracy
@@ -42,8 +45,9 @@ FLOORS = {
     "blind": (0.95, 0.94, 0.85, 0.81, 0.88),
     "blind3": (0.95, 0.94, 0.78, 0.82, 0.86),
     "blind4": (0.93, 0.94, 0.80, 0.82, 0.90),
-    "dev2": (0.95, 0.93, 0.89, 0.92, 0.92),
-    "dev3": (0.95, 0.92, 0.75, 0.87, 0.81),
+    "dev2": (0.95, 0.93, 0.90, 0.92, 0.92),
+    "dev3": (0.95, 0.92, 0.77, 0.88, 0.81),
+    "dev4": (0.95, 0.93, 0.75, 0.83, 0.86),
 }
 
 
@@ -85,6 +89,10 @@ def test_floors_on_development_set_2():
 
 def test_floors_on_development_set_3():
     check(figures(DEV3), FLOORS["dev3"])
+
+
+def test_floors_on_development_set_4():
+    check(figures(DEV4), FLOORS["dev4"])
 
 
 @pytest.mark.parametrize("path", [OWN_CASES, HOLDOUT], ids=["own", "holdout"])
