@@ -25,6 +25,10 @@ BLIND = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout2.json
 # first measured, so that a regression on unseen articles shows.
 BLIND3 = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout3.jsonl"
 BLIND4 = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout4.jsonl"
+# Blind set 5 (180 cases of 600-2,000 characters, written at the start of the
+# lexicon-1.8 work): the same rules; its floors sit under the figures first measured on
+# it, some of which are still under the issue's targets (docs/classifier.md).
+BLIND5 = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout5.jsonl"
 # Development set 2: written independently of the classifier, half of it short news
 # flashes; tuned on since (its notes explain each label).
 DEV2 = Path(__file__).resolve().parents[2] / "data" / "classifier_dev2.jsonl"
@@ -38,16 +42,17 @@ DEV4 = Path(__file__).resolve().parents[2] / "data" / "classifier_dev4.jsonl"
 
 FLOORS = {
     # file: relevant F1, regions micro-F1, themes micro-F1, applications micro-F1, doc_type accuracy
-    "dev": (0.95, 0.95, 0.85, 0.91, 0.92),
+    "dev": (0.95, 0.98, 0.85, 0.91, 0.92),
     "seeds": (0.95, 0.93, 0.82, 0.92, 0.80),
     "own": (0.95, 0.97, 0.94, 0.95, 0.96),
-    "holdout": (0.95, 0.94, 0.86, 0.93, 0.96),
-    "blind": (0.95, 0.94, 0.85, 0.81, 0.88),
-    "blind3": (0.95, 0.94, 0.78, 0.82, 0.86),
-    "blind4": (0.93, 0.94, 0.80, 0.82, 0.90),
-    "dev2": (0.95, 0.93, 0.90, 0.92, 0.92),
-    "dev3": (0.95, 0.92, 0.77, 0.88, 0.81),
-    "dev4": (0.95, 0.93, 0.75, 0.83, 0.86),
+    "holdout": (0.95, 0.98, 0.86, 0.93, 0.96),
+    "blind": (0.95, 0.96, 0.85, 0.81, 0.88),
+    "blind3": (0.95, 0.97, 0.78, 0.82, 0.86),
+    "blind4": (0.93, 0.96, 0.80, 0.82, 0.90),
+    "blind5": (0.95, 0.93, 0.76, 0.79, 0.86),
+    "dev2": (0.95, 0.98, 0.90, 0.92, 0.92),
+    "dev3": (0.95, 0.96, 0.77, 0.88, 0.81),
+    "dev4": (0.95, 0.97, 0.75, 0.83, 0.86),
 }
 
 
@@ -78,7 +83,7 @@ def test_floors_on_held_out_cases():
     check(figures(HOLDOUT), FLOORS["holdout"])
 
 
-@pytest.mark.parametrize("name, path", [("blind", BLIND), ("blind3", BLIND3), ("blind4", BLIND4)])
+@pytest.mark.parametrize("name, path", [("blind", BLIND), ("blind3", BLIND3), ("blind4", BLIND4), ("blind5", BLIND5)])
 def test_floors_on_blind_cases(name, path):
     check(figures(path), FLOORS[name])
 
