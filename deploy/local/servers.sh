@@ -40,14 +40,17 @@ ensure_system_packages java:openjdk-17-jre-headless mvn:maven curl:curl unzip:un
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# pid_alive PIDFILE: its process exists. Enough for a process this script has just
+# started: its command line is still the shell's until it execs the server.
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
 # pid_runs PIDFILE MARKER: the pid in PIDFILE is alive and its command line names MARKER.
 # A pid file outlives the machine's processes (a reboot, a new session, a CI run on the
 # same /tmp) and its number is soon reused by something else, so "alive" alone is not
 # "running".
 pid_runs() {
-  local pid
-  [ -f "$1" ] && pid=$(cat "$1") && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$2"
+  pid_alive "$1" && [ -r "/proc/$(cat "$1")/cmdline" ] || return 1
+  tr '\0' ' ' < "/proc/$(cat "$1")/cmdline" | grep -qF -- "$2"
 }
 
 wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
@@ -76,7 +79,7 @@ fetch_kafka() {
 KAFKA_MARKER="$RUN/kafka.properties"   # on our broker's command line
 kafka_running() { pid_runs "$RUN/kafka.pid" "$KAFKA_MARKER"; }
 
-kafka_up_or_dead() { port_open "$KAFKA_PORT" || ! kafka_running; }
+kafka_up_or_dead() { port_open "$KAFKA_PORT" || ! pid_alive "$RUN/kafka.pid"; }
 
 start_kafka() {
   fetch_kafka
@@ -151,7 +154,7 @@ es_healthy() {
 }
 
 # True when healthy, and also when the process died (so the wait stops early).
-es_up_or_dead() { es_healthy || ! es_running; }
+es_up_or_dead() { es_healthy || ! pid_alive "$RUN/es.pid"; }
 
 start_es() {
   fetch_es
