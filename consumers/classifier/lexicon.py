@@ -177,7 +177,7 @@ class _Builder:
 
 
 def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str],
-                                                         frozenset[str], frozenset[str]]:
+                                                         frozenset[str], frozenset[str], tuple[str, ...]]:
     data = _read(path)
     regions = _mapping(path, "regions", "regions", data.get("regions"))
     for region, spec in regions.items():
@@ -200,6 +200,7 @@ def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pat
     for phrase in _phrases(path, "national", "shared_with_taiwan", national.get("shared_with_taiwan", [])):
         builder.add(phrase, Term("national", ("National", "Taiwan"), 1.0, False))  # the engine decides which
     local = _phrases(path, "national", "local_prefix_chars", national.get("local_prefix_chars", []))
+    central_marks = _phrases(path, "national", "central_marks", national.get("central_marks", []))
     forms = lambda items: {v for s in items for v in variants(fold(s))}  # noqa: E731
     alt = lambda items: "|".join(re.escape(v) for v in sorted(forms(items), key=len, reverse=True))  # noqa: E731
     suffix_re = re.compile(r"[\s'’]*(?:s\s+)?(?:" + alt(suffixes) + ")" if suffixes else r"(?!x)x")
@@ -207,7 +208,8 @@ def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pat
     # what may stand right after a place or right before it, where the regexes can match
     suffix_first = _SPACES | {"'", "’", "s"} | {v[0] for v in forms(suffixes)}
     prefix_last = frozenset(v[-1] for v in forms(prefixes))
-    return suffix_re, prefix_re, frozenset("".join(forms(local))), suffix_first, prefix_last
+    return (suffix_re, prefix_re, frozenset("".join(forms(local))), suffix_first, prefix_last,
+            tuple(forms(central_marks)))
 
 
 def _load_labelled(builder: _Builder, path: Path, kind: str, allowed: tuple[str, ...]) -> dict[str, float]:
@@ -316,8 +318,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     for name, path in paths.items():
         if not path.is_file():
             raise LexiconError(f"{path}: lexicon file missing")
-    suffix_re, prefix_re, local, suffix_first, prefix_last = _load_places(builder, paths["regions"])
-    national_marks = _mapping(paths["regions"], "national", "national", _read(paths["regions"]).get("national")).get("central_marks", [])
+    suffix_re, prefix_re, local, suffix_first, prefix_last, central_marks = _load_places(builder, paths["regions"])
     minimum = _load_labelled(builder, paths["themes"], "theme", THEMES)
     scenarios = _mapping(paths["themes"], "implied_scenarios", "implied_scenarios",
                          _read(paths["themes"]).get("implied_scenarios"))
@@ -372,8 +373,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    industry_after, industry_first, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, body_after, body_first, departments_term, joiner,
                    _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")),
                    frozenset(cbdc_found),
-                   central_marks=tuple({v for m in _phrases(paths["regions"], "national", "central_marks", national_marks)
-                                        for v in variants(fold(m))}))
+                   central_marks=central_marks)
 
 
 def _generic_clues(path: Path, groups: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
