@@ -277,6 +277,13 @@ def phrases(text: str, hits: list[Hit]) -> list[str]:
     return seen
 
 
+def _own_characters(hits: list[Hit], folded: str) -> list[Hit]:
+    """Theme ``hits`` without those whose last character is the first of 区块链: in
+    试点区块链 (a pilot of blockchain) or 集聚区块链企业 the 区 is blockchain's, so
+    试点区 and 集聚区 (zones) are not there; the shorter 试点, 集聚 still are."""
+    return [h for h in hits if not (folded[h[1] - 1] == "区" and folded.startswith("块链", h[1]))]
+
+
 def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     """Labels of one article from its cleaned title and text (see ``classify``)."""
     body = title + "\n" + text
@@ -300,7 +307,7 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     if relevant:
         listed = listed or Peers(lex, folded, hits["technology"] + anchors.hits)  # a threshold of 0 needs no anchor
         content: dict[str, list[Hit]] = {"application": [], "theme": []}
-        for hit in outermost(hits["theme"] + hits["application"]):
+        for hit in outermost(_own_characters(hits["theme"], folded) + hits["application"]):
             content[hit[2].kind].append(hit)
         for kind, out in (("application", applications), ("theme", themes)):
             kind_hits = content[kind]
