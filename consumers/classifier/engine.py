@@ -277,6 +277,23 @@ def phrases(text: str, hits: list[Hit]) -> list[str]:
     return seen
 
 
+def _framing(lex: Lexicon, hits: list[Hit], folded: str,
+             near: dict[str, tuple[float, list[Hit]]]) -> dict[str, tuple[float, list[Hit]]]:
+    """Themes of ``lex.theme_framing`` that a weight-1 phrase names anywhere in the text,
+    where the phrases ``near`` a mention weigh less: a programme (数字雄安, digital
+    countryside, 教育数字化转型) frames the whole article, even far from the word blockchain."""
+    framing = [h for h in hits if h[2].labels[0] in lex.theme_framing and h[2].weight >= 1.0]
+    return {label: found for label, found in weighted(framing, None, folded).items()
+            if label not in near or near[label][0] < found[0]}
+
+
+def _own_characters(hits: list[Hit], folded: str) -> list[Hit]:
+    """Theme ``hits`` without those whose last character is the first of 区块链: in
+    试点区块链 (a pilot of blockchain) or 集聚区块链企业 the 区 is blockchain's, so
+    试点区 and 集聚区 (zones) are not there; the shorter 试点, 集聚 still are."""
+    return [h for h in hits if not (folded[h[1] - 1] == "区" and folded.startswith("块链", h[1]))]
+
+
 def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     """Labels of one article from its cleaned title and text (see ``classify``)."""
     body = title + "\n" + text
@@ -300,14 +317,17 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     if relevant:
         listed = listed or Peers(lex, folded, hits["technology"] + anchors.hits)  # a threshold of 0 needs no anchor
         content: dict[str, list[Hit]] = {"application": [], "theme": []}
-        for hit in outermost(hits["theme"] + hits["application"]):
+        for hit in outermost(_own_characters(hits["theme"], folded) + hits["application"]):
             content[hit[2].kind].append(hit)
         for kind, out in (("application", applications), ("theme", themes)):
             kind_hits = content[kind]
             if kind == "application":  # applied to blockchain, not merely named
                 kind_hits = applied(lex, kind_hits, folded, anchors, listed, hits["cue"], signals, wide, title_end)
             scope = None if kind == "application" else anchors  # applied() decided where applications count
-            for label, (weight, label_hits) in sorted(weighted(kind_hits, scope, folded).items()):
+            scored = weighted(kind_hits, scope, folded)
+            if kind == "theme" and lex.theme_framing:
+                scored.update(_framing(lex, kind_hits, folded, scored))
+            for label, (weight, label_hits) in sorted(scored.items()):
                 if weight >= lex.label_min.get(label, 1.0):
                     out.append(label)
                     evidence.append({"field": kind + "s", "value": label, "phrases": phrases(body, label_hits)})

@@ -105,6 +105,8 @@ class Lexicon:
     # applications found in a CBDC-focused article that are kept beside cbdc_keep
     cbdc_found: frozenset[str] = frozenset()
     central_marks: tuple[str, ...] = ()  # in an actor's name: central even after a place name
+    # themes whose weight-1 phrases count anywhere in a relevant article, not only near a mention
+    theme_framing: frozenset[str] = frozenset()
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -324,6 +326,9 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                          _read(paths["themes"]).get("implied_scenarios"))
     scenario_min = _number(paths["themes"], "implied_scenarios", "min_applications", scenarios.get("min_applications"))
     exempt = _phrases(paths["themes"], "implied_scenarios", "except", scenarios.get("except", []))
+    framing = _phrases(paths["themes"], "framing", "framing", _read(paths["themes"]).get("framing", []))
+    if not set(framing) <= set(THEMES):
+        raise _err(paths["themes"], "framing", "framing", f"must name themes of {THEMES}")
     focus = _mapping(paths["applications"], "crypto_focus", "crypto_focus",
                      _read(paths["applications"]).get("crypto_focus"))
     crypto_keep = _phrases(paths["applications"], "crypto_focus", "keep", focus.get("keep"))
@@ -373,7 +378,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    industry_after, industry_first, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, body_after, body_first, departments_term, joiner,
                    _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")),
                    frozenset(cbdc_found),
-                   central_marks=central_marks)
+                   central_marks=central_marks, theme_framing=frozenset(framing))
 
 
 def _generic_clues(path: Path, groups: tuple[str, ...]) -> dict[str, tuple[str, ...]]:

@@ -1,0 +1,37 @@
+"""Theme rules: where a theme's phrases count and which words do not name a theme."""
+
+from __future__ import annotations
+
+from consumers.classifier import classify
+
+FILLER = "会议还听取了全市重点项目推进情况、防汛工作安排和安全生产检查情况的汇报，对下一阶段工作提出了具体要求。" * 3
+
+
+def themes(title: str, text: str) -> list[str]:
+    labels = classify(title, text)
+    assert labels["relevant"], labels
+    return labels["themes"]
+
+
+def test_a_digital_programme_far_from_blockchain_still_frames_the_article() -> None:
+    text = ("市人民政府办公厅印发通知，推进区块链技术在不动产登记中的应用，实现部门数据链上共享、一网通办。"
+            + FILLER + "该项工作是数字乡村建设的重要组成部分。")
+    assert "digital_economy" in themes("某市印发区块链不动产登记实施方案", text)
+
+
+def test_a_pilot_of_blockchain_is_not_a_pilot_zone() -> None:
+    text = ("市财政局印发通知，在市人民医院试点区块链财政电子票据，患者缴费后可在手机上查验票据，"
+            "报销入账全程上链，财政部门实时掌握票据流转状态。")
+    assert "industrial_parks" not in themes("某市试点区块链财政电子票据", text)
+
+
+def test_a_pilot_free_trade_zone_is_a_pilot_zone() -> None:
+    text = ("省商务厅印发通知，在中国（某省）自由贸易试验区推广区块链跨境贸易应用，"
+            "报关单、提单和原产地证书上链核验，通关时间缩短三成。")
+    assert "industrial_parks" in themes("某省自由贸易试验区推广区块链跨境贸易应用", text)
+
+
+def test_a_platform_something_is_done_through_is_not_infrastructure() -> None:
+    text = ("市医疗保障局印发实施方案，参保群众的异地就医备案和结算数据通过区块链平台核验，"
+            "结算时间由三天缩短到当天，医保部门按月对账。")
+    assert "infrastructure" not in themes("某市医保结算引入区块链", text)
