@@ -46,6 +46,10 @@ if TYPE_CHECKING:
     from consumers.classifier.lexicon import Lexicon, Term
 
 _SENTENCE_END = re.compile(r"[。！？\n]|[.!?](?=\s)")
+# a range of areas (applications ranging from finance to logistics), not a path (traced
+# from manufacturer to patient, 从拨付到支付)
+_TO = re.compile(r"\s+to\s+")
+_FROM = re.compile(r"\b(?:rang(?:e|es|ing)|everything|spanning|areas|fields|sectors|industries|uses|applications|scenarios)\s+from\s+$")
 _JOINER_MAX = 12  # characters a joiner with its spaces may take (" - enabled ")
 
 
@@ -89,16 +93,25 @@ class Sentences:
         return self.reference_starts is not None and self.shares_sentence(hit, self.reference_starts)
 
 
+def _from_to(folded: str, first_start: int, left_end: int, right_start: int) -> bool:
+    """A range of areas, "ranging from X to Y", which names its ends as an enumeration does."""
+    return (_TO.fullmatch(folded, left_end, right_start) is not None
+            and _FROM.search(folded, max(0, first_start - 20), first_start) is not None)
+
+
 def _runs(lex: Lexicon, ordered: list[Hit], folded: str) -> list[list[int]]:
     """Indexes of enumerations: neighbours of different labels separated only by list
-    separators, at most ``named_in_list.max_gap`` characters apart."""
+    separators (or a range: from finance to logistics), at most
+    ``named_in_list.max_gap`` characters apart."""
     runs: list[list[int]] = []
     for i in range(1, len(ordered)):
-        (_, left_end, left), (right_start, _, right) = ordered[i - 1], ordered[i]  # their terms
+        (left_start, left_end, left), (right_start, _, right) = ordered[i - 1], ordered[i]  # their terms
         gap = right_start - left_end
         if (left.labels != right.labels and 0 <= gap <= lex.list_max_gap
                 and left.weight > 0 and right.weight > 0
-                and lex.list_gap.fullmatch(folded, left_end, right_start)):
+                and (lex.list_gap.fullmatch(folded, left_end, right_start)
+                     or _from_to(folded, ordered[runs[-1][0]][0] if runs and runs[-1][-1] == i - 1 else left_start,
+                                 left_end, right_start))):
             if runs and runs[-1][-1] == i - 1:
                 runs[-1].append(i)
             else:
@@ -211,7 +224,8 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
                     clue_starts[clues] = sorted(h[0] for group in clues for h in signals.get(group, (0.0, []))[1])
                 if not sentences.shares_sentence(hit, clue_starts[clues]):
                     continue
-            if joined(hit) or (lex.area_after.match(folded, end) and sentences.in_scope(hit)):
+            if joined(hit) or ((lex.area_after.match(folded, end) or lex.area_before.search(folded, max(0, start - 30), start))
+                               and sentences.in_scope(hit)):
                 kept.append((start, end, raised(term, lex.generic_below)))
             elif anchors.near_technology(hit, close) and sentences.anchored_at(hit):
                 kept.append(hit)

@@ -147,3 +147,33 @@ def test_departments_counted_in_an_enumeration_are_bodies():
     labels = classify(TITLE, text)
     assert "e_government" in labels["applications"]
     assert "tax_invoicing" not in labels["applications"]
+
+
+EN_TITLE = "Province issues blockchain action plan"
+EN_POLICY = "The provincial government issued an action plan to support blockchain technology and its industry. "
+
+
+def test_english_department_list_is_data_sharing_not_its_areas():
+    labels = classify(EN_TITLE, EN_POLICY + "The customs, tax and commerce authorities will share records on a blockchain platform.")
+    assert "e_government" in labels["applications"]
+    assert not {"trade", "tax_invoicing"} & set(labels["applications"])
+
+
+def test_english_areas_introduced_as_examples_count():
+    labels = classify(EN_TITLE, EN_POLICY + "Pilot projects of the ledger will start in fields such as payments.")
+    assert "finance" in labels["applications"]
+    # the same generic word with no area noun before it is a word in passing
+    plain = classify(EN_TITLE, EN_POLICY + "Pilot projects of the ledger will start, and payments will follow.")
+    assert "finance" not in plain["applications"]
+
+
+def test_english_range_of_areas_names_both_ends_but_a_path_does_not():
+    ranged = classify(EN_TITLE, EN_POLICY + "Blockchain uses ranging from finance to logistics will be supported.")
+    assert {"finance", "supply_chain"} <= set(ranged["applications"])
+    path = classify(EN_TITLE, EN_POLICY + "Each stent on the blockchain will be traced from manufacturer to patient.")
+    assert "manufacturing" not in path["applications"]
+
+
+def test_chinese_areas_introduced_as_examples_count():
+    labels = classify(TITLE, POLICY + "区块链应用场景包括金融，并逐步向其他行业延伸。")
+    assert "finance" in labels["applications"]
