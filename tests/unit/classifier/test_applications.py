@@ -177,3 +177,10 @@ def test_english_range_of_areas_names_both_ends_but_a_path_does_not():
 def test_chinese_areas_introduced_as_examples_count():
     labels = classify(TITLE, POLICY + "区块链应用场景包括金融，并逐步向其他行业延伸。")
     assert "finance" in labels["applications"]
+
+
+def test_a_use_named_far_from_the_word_blockchain_counts_in_an_article_about_it():
+    text = EN_POLICY + "Officials expect savings.\nThe records will also be used to settle insurance claims for patients."
+    assert "finance" in classify("Province puts hospital bills on blockchain", text)["applications"]
+    zh = POLICY + "据介绍，电子票据可直接用于商业保险理赔。"
+    assert "finance" in classify("某市推行区块链电子票据", zh)["applications"]
