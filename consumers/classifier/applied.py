@@ -8,11 +8,13 @@ distances):
 1. Scope: in a sentence that names blockchain as a technology (within the anchors'
    window; 区块链企业 and blockchain start-ups name the industry), or in a sentence
    that speaks of applications (a cue: 应用, 场景, 平台, projects...) near one, or
-   anywhere in an article whose title names blockchain as a technology (the article is
-   about it) when the cue is not another application's (平台, not 智慧医疗平台): "In the
-   field of smart cities, the province will implement traceability projects";
-   "平台整合海关报关、物流运输和跨境结算等环节数据". Elsewhere (the work report's
-   chapters on schools and hospitals) it is another topic.
+   anywhere in an article whose title names blockchain (the article is about it) when
+   the cue is not another application's (平台, not 智慧医疗平台): "In the field of smart
+   cities, the province will implement traceability projects";
+   "平台整合海关报关、物流运输和跨境结算等环节数据"; far from the word, the cue may also
+   be in the paragraph, or in a heading above (应用场景), and every item of a numbered
+   list counts when the title names a plan (区块链产业发展行动计划: its measures).
+   Elsewhere (the work report's chapters on schools and hospitals) it is another topic.
 2. A generic word (金融, bank) counts in full only joined to blockchain as one compound
    (区块链+金融, 区块链金融, blockchain-based payments: ``applied_to.joiners``) or
    named as an area in scope (金融领域, the financial sector); at its
@@ -50,6 +52,11 @@ _SENTENCE_END = re.compile(r"[。！？\n]|[.!?](?=\s)")
 # from manufacturer to patient, 从拨付到支付)
 _TO = re.compile(r"\s+to\s+")
 _FROM = re.compile(r"\b(?:rang(?:e|es|ing)|everything|spanning|areas|fields|sectors|industries|uses|applications|scenarios)\s+from\s+$")
+# an item of a numbered list: （一） 1. 一、 (2) ① 第三， First,
+_ITEM = re.compile(r"\s*(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d)"
+                   r"|[①-⑳]|第[一二三四五六七八九十]{1,3}[，,、是]|(?:first|second|third|fourth|fifth|sixth|finally)\b)")
+# a heading: a short line that ends no sentence
+_HEADING = re.compile(r"\s*[^。！？.!?\n]{1,40}")
 _JOINER_MAX = 12  # characters a joiner with its spaces may take (" - enabled ")
 
 
@@ -62,10 +69,12 @@ class Sentences:
     """Whether a place of the text is in a sentence that speaks of blockchain, or of
     applications next to one that does."""
 
-    def __init__(self, folded: str, anchors: Anchors, cues: list[Hit], references: list[Hit] | None) -> None:
-        self.folded, self.anchors = folded, anchors
+    def __init__(self, folded: str, anchors: Anchors, cues: list[Hit], references: list[Hit] | None,
+                 plan: bool = False) -> None:
+        self.folded, self.anchors, self.plan = folded, anchors, plan
         self.cue_starts = sorted(map(START, cues))
         self.reference_starts = None if references is None else sorted(map(START, references))
+        self.parts: tuple[list[int], list[bool], list[bool]] | None = None  # of an article titled with blockchain, on demand
 
     def shares_sentence(self, hit: Hit, starts: list[int]) -> bool:
         """One of ``starts`` (sorted) is within the anchors' window before or after
@@ -85,12 +94,45 @@ class Sentences:
 
     def in_scope(self, hit: Hit) -> bool:
         """``hit`` is in a sentence that names blockchain, or in a sentence that names
-        applications near one (anywhere when the title names blockchain)."""
+        applications near one; when the title names blockchain, also in a paragraph that
+        names applications, an item of a numbered list, or a part under a heading that
+        names applications (应用场景, 重点领域)."""
         if self.anchored_at(hit):
             return True
-        if self.anchors.near(hit):
-            return self.shares_sentence(hit, self.cue_starts)
-        return self.reference_starts is not None and self.shares_sentence(hit, self.reference_starts)
+        near = self.anchors.near(hit)
+        if near and self.shares_sentence(hit, self.cue_starts):
+            return True
+        if self.reference_starts is None:
+            return False
+        if not near and self.shares_sentence(hit, self.reference_starts):
+            return True
+        if self.parts is None:
+            self.parts = self._parts()
+        starts, cued, listed = self.parts
+        i = bisect.bisect_right(starts, hit[0]) - 1
+        return listed[i] or (cued[i] and not near)  # near a mention, the sentence decides
+
+    def _parts(self) -> tuple[list[int], list[bool], list[bool]]:
+        """The lines of the text (their starts), whether each names applications (a
+        reference cue), and whether each is listed: an item of a numbered list of a plan
+        (（一）, 1., ①), or a line below a heading that names applications, up to the next
+        heading."""
+        folded, references = self.folded, self.reference_starts or []
+        starts, cued_lines, listed = [], [], []
+        under = False  # below a heading that names applications
+        position = 0
+        for line in folded.split("\n"):
+            end = position + len(line)
+            i = bisect.bisect_left(references, position)
+            cued = i < len(references) and references[i] < end
+            heading = position > 0 and _HEADING.fullmatch(line) is not None  # the title heads the whole text
+            if heading:
+                under = cued
+            starts.append(position)
+            cued_lines.append(cued)
+            listed.append(under or (self.plan and _ITEM.match(line) is not None))
+            position = end + 1
+        return starts, cued_lines, listed
 
 
 def _from_to(folded: str, first_start: int, left_end: int, right_start: int) -> bool:
@@ -183,13 +225,16 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
             cues: list[Hit], signals: dict[str, tuple[float, list[Hit]]], wide: bool, title_end: int) -> list[Hit]:
     """The application hits (outermost, in order of start) that name an area blockchain
     is applied to, with their weights as they count (see the module's rules)."""
-    titled = bool(anchors.technology_starts) and anchors.technology_starts[0] < title_end
+    # the title names blockchain (a 区块链产业发展行动计划 too): the article is about it
+    titled = bool(anchors.starts) and anchors.starts[0] < title_end
     ordered = hits if titled else anchors.keep_near(hits)  # nothing further counts
     references = None  # far from blockchain, a cue must refer to the title's subject: 平台, not 智慧医疗平台
     if titled:
         ends = set(map(END, hits))
         references = [c for c in cues if c[0] not in ends and not (folded[c[0] - 1:c[0]] == " " and c[0] - 1 in ends)]
-    sentences = Sentences(folded, anchors, cues, references)
+    # ... and a plan about it (行动计划, measures) lists its measures, each about it
+    plan = titled and lex.plan_title.search(folded, 0, title_end) is not None
+    sentences = Sentences(folded, anchors, cues, references, plan)
     body_after, body_first, size = lex.body_after.match, lex.body_first, len(folded)
     joined = Joined(lex, folded, anchors)
     # a technology's or a department's name, unless joined to blockchain (区块链+金融、区块链+教育);

@@ -98,6 +98,7 @@ class Lexicon:
     generic_clues: dict[str, tuple[str, ...]]
     area_after: re.Pattern[str]
     area_before: re.Pattern[str]
+    plan_title: re.Pattern[str]
     body_after: re.Pattern[str]
     body_first: frozenset[str]
     departments: Term | None
@@ -354,6 +355,8 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     introducers = _phrases(paths["applications"], "applied_to", "area_introducers", applied.get("area_introducers"))
     area_before = re.compile(r"(?:" + _alternatives(leads) + r")\s*[,，:：]?\s*(?:" + _alternatives(introducers)
                              + r")\s*[,，:：]?\s*(?:the\s+)?$")
+    plans = _phrases(paths["applications"], "applied_to", "plan_nouns", applied.get("plan_nouns"))
+    plan_title = re.compile(r"(?:" + _alternatives(plans) + r")(?![a-z])")  # a whole English word: plan, not planet
     bodies = _phrases(paths["applications"], "applied_to", "body_nouns", applied.get("body_nouns"))
     # 税务、市场监管等18个部门: more items of the enumeration and a count may stand
     # before the word for bodies (items joined by 、 only: a full-width comma ends a clause,
@@ -380,7 +383,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    suffix_re, prefix_re, local, suffix_first, prefix_last, relevance, doc_rules, minimum,
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
                    list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]),
-                   industry_after, industry_first, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, area_before, body_after, body_first, departments_term, joiner,
+                   industry_after, industry_first, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, area_before, plan_title, body_after, body_first, departments_term, joiner,
                    _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")),
                    frozenset(cbdc_found),
                    central_marks=central_marks)

@@ -184,3 +184,34 @@ def test_a_use_named_far_from_the_word_blockchain_counts_in_an_article_about_it(
     assert "finance" in classify("Province puts hospital bills on blockchain", text)["applications"]
     zh = POLICY + "据介绍，电子票据可直接用于商业保险理赔。"
     assert "finance" in classify("某市推行区块链电子票据", zh)["applications"]
+
+
+PLAN_TITLE = "某市印发区块链产业发展行动计划"
+PLAN_LEAD = "近日，某市人民政府办公室印发《某市区块链产业发展行动计划》，提出到2026年培育区块链企业100家，建设区块链产业园。\n"
+
+
+def test_numbered_measures_of_a_plan_about_blockchain_are_its_applications():
+    text = (PLAN_LEAD + "二、重点任务\n"
+            "（一）提升政务服务效能。推动电子证照互认，实现企业开办全程网办。\n"
+            "（二）服务实体经济。支持银行开展供应链金融，缓解中小企业融资难。\n"
+            "三、保障措施\n设立专项资金，支持企业研发。")
+    assert {"e_government", "finance"} <= set(classify(PLAN_TITLE, text)["applications"])
+
+
+def test_a_part_under_a_heading_that_names_scenarios_applies_blockchain():
+    text = PLAN_LEAD + "应用场景\n智慧医疗：推动电子病历跨院调阅。\n不动产登记：实现二手房交易一次办结。"
+    assert {"healthcare", "real_estate"} <= set(classify(PLAN_TITLE, text)["applications"])
+
+
+def test_numbered_chapters_of_a_work_report_are_other_topics():
+    text = ("市长作政府工作报告，提出推动区块链技术创新，建设区块链产业园。\n"
+            "（四）提升民生保障水平。城镇新增就业5万人，提高城乡低保标准。")
+    labels = classify("某市政府工作报告：推动区块链创新发展", text)
+    assert "social_services" not in labels["applications"]
+
+
+def test_a_paragraph_that_names_applications_applies_blockchain_to_its_areas():
+    filler = "Officials praised the speed of the work and the city's staff. " * 6  # beyond the window of the word
+    text = (EN_POLICY + filler + "\n"
+            "The application went live in May. Banks check each applicant's property registration record.")
+    assert "real_estate" in classify("City moves housing loans onto blockchain", text)["applications"]
