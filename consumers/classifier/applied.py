@@ -52,9 +52,14 @@ _SENTENCE_END = re.compile(r"[。！？\n]|[.!?](?=\s)")
 # from manufacturer to patient, 从拨付到支付)
 _TO = re.compile(r"\s+to\s+")
 _FROM = re.compile(r"\b(?:rang(?:e|es|ing)|everything|spanning|areas|fields|sectors|industries|uses|applications|scenarios)\s+from\s+$")
-# an item of a numbered list: （一） 1. 一、 (2) ① 第三， First,
+# an item of a numbered list: （一） 1. 一、 (2) ① 第三， First, (at the start of a line)
 _ITEM = re.compile(r"\s*(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d)"
-                   r"|[①-⑳]|第[一二三四五六七八九十]{1,3}[，,、是]|(?:first|second|third|fourth|fifth|sixth|finally)\b)")
+                   r"|[①-⑳]|第[一二三四五六七八九十]{1,3}[，,、是]|[一二三四五六七八九十]是|其[一二三四五]\s*[，,、是]"
+                   r"|(?:first|second|third|fourth|fifth|sixth|finally)\b)")
+# ... or of a list written in sentences: (方案提出，)一是…；二是…  First, … Second, …
+_CLAUSE_START = re.compile(r"[。！？；;\n]|[.!?](?=\s)")
+_INLINE_ITEM = re.compile(r"(?:[^，,。；;\n]{0,12}[，,：:])?\s*(?:[一二三四五六七八九十]是|其[一二三四五]\s*[，,、是]|第[一二三四五六七八九十]{1,3}[，,、是]"
+                          r"|(?:first|second|third|fourth|fifth|sixth|finally)\s*,)")
 # a heading: a short line that ends no sentence
 _HEADING = re.compile(r"\s*[^。！？.!?\n]{1,40}")
 _JOINER_MAX = 12  # characters a joiner with its spaces may take (" - enabled ")
@@ -110,7 +115,19 @@ class Sentences:
             self.parts = self._parts()
         starts, cued, listed = self.parts
         i = bisect.bisect_right(starts, hit[0]) - 1
-        return listed[i] or (cued[i] and not near)  # near a mention, the sentence decides
+        if listed[i] or (cued[i] and not near):  # near a mention, the sentence decides
+            return True
+        return self.plan and self._inline_item(hit[0])
+
+    def _inline_item(self, position: int) -> bool:
+        """The clause at ``position`` begins with an ordinal (一是, First,): an item of a
+        list of measures written in sentences."""
+        folded = self.folded
+        low = max(0, position - 4 * self.anchors.window)  # an item is shorter than this
+        start = low
+        for match in _CLAUSE_START.finditer(folded, low, position):
+            start = match.end()
+        return _INLINE_ITEM.match(folded, start) is not None
 
     def _parts(self) -> tuple[list[int], list[bool], list[bool]]:
         """The lines of the text (their starts), whether each names applications (a
@@ -133,6 +150,21 @@ class Sentences:
             listed.append(under or (self.plan and _ITEM.match(line) is not None))
             position = end + 1
         return starts, cued_lines, listed
+
+
+def _named_as_area(lex: Lexicon, folded: str, start: int, end: int) -> bool:
+    """The phrase is named as an area: 金融领域, 在政务服务方面, fields such as payments."""
+    return (lex.area_after.match(folded, end) is not None
+            or lex.area_before.search(folded, max(0, start - 30), start) is not None)
+
+
+def _area_heading(lex: Lexicon, folded: str, start: int, end: int) -> bool:
+    """The phrase opens a clause as the area it speaks of: 在政务服务方面，…  In the field
+    of smart cities, … (not 在子女入学和住房等方面提供便利: perks, not areas)."""
+    after = lex.area_after.match(folded, end)
+    if after is not None:
+        return folded[start - 1:start] == "在" and folded[after.end():after.end() + 1] in ("，", ",")
+    return (folded[end:end + 1] == "," and lex.area_before.search(folded, max(0, start - 30), start) is not None)
 
 
 def _from_to(folded: str, first_start: int, left_end: int, right_start: int) -> bool:
@@ -269,11 +301,10 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
                     clue_starts[clues] = sorted(h[0] for group in clues for h in signals.get(group, (0.0, []))[1])
                 if not sentences.shares_sentence(hit, clue_starts[clues]):
                     continue
-            if joined(hit) or ((lex.area_after.match(folded, end) or lex.area_before.search(folded, max(0, start - 30), start))
-                               and sentences.in_scope(hit)):
+            if joined(hit) or (_named_as_area(lex, folded, start, end) and sentences.in_scope(hit)):
                 kept.append((start, end, raised(term, lex.generic_below)))
             elif anchors.near_technology(hit, close) and sentences.anchored_at(hit):
                 kept.append(hit)
-        elif sentences.in_scope(hit):
+        elif sentences.in_scope(hit) or (titled and _area_heading(lex, folded, start, end)):
             kept.append(hit)
     return kept

@@ -215,3 +215,16 @@ def test_a_paragraph_that_names_applications_applies_blockchain_to_its_areas():
     text = (EN_POLICY + filler + "\n"
             "The application went live in May. Banks check each applicant's property registration record.")
     assert "real_estate" in classify("City moves housing loans onto blockchain", text)["applications"]
+
+
+def test_measures_written_in_sentences_of_a_plan_are_its_applications():
+    zh = PLAN_LEAD + "方案提出，一是推进政务服务，推动电子证照互认；二是推动医院检查检验结果互认。"
+    assert {"e_government", "healthcare"} <= set(classify(PLAN_TITLE, zh)["applications"])
+    en = (EN_POLICY + "The plan lists four priorities. First, government services: residents will no longer "
+          "need to submit paper copies. Second, hospitals will share patients' test results.")
+    assert {"e_government", "healthcare"} <= set(classify("Province issues blockchain plan", en)["applications"])
+
+
+def test_an_area_named_as_such_in_an_article_about_blockchain_counts():
+    text = PLAN_LEAD + "方案明确了重点任务。在政务服务方面，推动电子证照互认。"
+    assert "e_government" in classify(PLAN_TITLE, text)["applications"]
