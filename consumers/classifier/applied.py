@@ -113,11 +113,20 @@ class Sentences:
             return True
         if self.parts is None:
             self.parts = self._parts()
-        starts, cued, listed = self.parts
-        i = bisect.bisect_right(starts, hit[0]) - 1
-        if listed[i] or (cued[i] and not near):  # near a mention, the sentence decides
+        starts, cued, _ = self.parts
+        if cued[bisect.bisect_right(starts, hit[0]) - 1] and not near:  # near a mention, the sentence decides
             return True
-        return self.plan and self._inline_item(hit[0])
+        return self.listed(hit)
+
+    def listed(self, hit: Hit) -> bool:
+        """``hit`` is in an item of a plan's list of measures or below a heading that names
+        applications (in an article titled with blockchain)."""
+        if self.reference_starts is None:
+            return False
+        if self.parts is None:
+            self.parts = self._parts()
+        starts, _, listed = self.parts
+        return listed[bisect.bisect_right(starts, hit[0]) - 1] or (self.plan and self._inline_item(hit[0]))
 
     def _inline_item(self, position: int) -> bool:
         """The clause at ``position`` begins with an ordinal (一是, First,): an item of a
@@ -303,8 +312,8 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
                     continue
             if joined(hit) or (_named_as_area(lex, folded, start, end) and sentences.in_scope(hit)):
                 kept.append((start, end, raised(term, lex.generic_below)))
-            elif anchors.near_technology(hit, close) and sentences.anchored_at(hit):
-                kept.append(hit)
+            elif (anchors.near_technology(hit, close) and sentences.anchored_at(hit)) or sentences.listed(hit):
+                kept.append(hit)  # at its weight: a second word must confirm (banks ... loans)
         elif sentences.in_scope(hit) or (titled and _area_heading(lex, folded, start, end)):
             kept.append(hit)
     return kept

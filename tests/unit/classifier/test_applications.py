@@ -228,3 +228,10 @@ def test_measures_written_in_sentences_of_a_plan_are_its_applications():
 def test_an_area_named_as_such_in_an_article_about_blockchain_counts():
     text = PLAN_LEAD + "方案明确了重点任务。在政务服务方面，推动电子证照互认。"
     assert "e_government" in classify(PLAN_TITLE, text)["applications"]
+
+
+def test_two_generic_words_in_a_measure_of_a_plan_name_its_area():
+    text = PLAN_LEAD + "（三）支持银行向中小企业提供贷款。\n（四）设立专项资金。"
+    assert "finance" in classify(PLAN_TITLE, text)["applications"]
+    one = PLAN_LEAD + "（三）支持银行参与平台建设。\n（四）设立专项资金。"
+    assert "finance" not in classify(PLAN_TITLE, one)["applications"]
