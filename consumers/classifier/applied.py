@@ -8,11 +8,13 @@ distances):
 1. Scope: in a sentence that names blockchain as a technology (within the anchors'
    window; 区块链企业 and blockchain start-ups name the industry), or in a sentence
    that speaks of applications (a cue: 应用, 场景, 平台, projects...) near one, or
-   anywhere in an article whose title names blockchain as a technology (the article is
-   about it) when the cue is not another application's (平台, not 智慧医疗平台): "In the
-   field of smart cities, the province will implement traceability projects";
-   "平台整合海关报关、物流运输和跨境结算等环节数据". Elsewhere (the work report's
-   chapters on schools and hospitals) it is another topic.
+   anywhere in an article whose title names blockchain (the article is about it) when
+   the cue is not another application's (平台, not 智慧医疗平台): "In the field of smart
+   cities, the province will implement traceability projects";
+   "平台整合海关报关、物流运输和跨境结算等环节数据"; far from the word, the cue may also
+   be in the paragraph, or in a heading above (应用场景), and every item of a numbered
+   list counts when the title names a plan (区块链产业发展行动计划: its measures).
+   Elsewhere (the work report's chapters on schools and hospitals) it is another topic.
 2. A generic word (金融, bank) counts in full only joined to blockchain as one compound
    (区块链+金融, 区块链金融, blockchain-based payments: ``applied_to.joiners``) or
    named as an area in scope (金融领域, the financial sector); at its
@@ -46,6 +48,20 @@ if TYPE_CHECKING:
     from consumers.classifier.lexicon import Lexicon, Term
 
 _SENTENCE_END = re.compile(r"[。！？\n]|[.!?](?=\s)")
+# a range of areas (applications ranging from finance to logistics), not a path (traced
+# from manufacturer to patient, 从拨付到支付)
+_TO = re.compile(r"\s+to\s+")
+_FROM = re.compile(r"\b(?:rang(?:e|es|ing)|everything|spanning|areas|fields|sectors|industries|uses|applications|scenarios)\s+from\s+$")
+# an item of a numbered list: （一） 1. 一、 (2) ① 第三， First, (at the start of a line)
+_ITEM = re.compile(r"\s*(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．)）](?!\d)"
+                   r"|[①-⑳]|第[一二三四五六七八九十]{1,3}[，,、是]|[一二三四五六七八九十]是|其[一二三四五]\s*[，,、是]"
+                   r"|(?:first|second|third|fourth|fifth|sixth|finally)\b)")
+# ... or of a list written in sentences: (方案提出，)一是…；二是…  First, … Second, …
+_CLAUSE_START = re.compile(r"[。！？；;\n]|[.!?](?=\s)")
+_INLINE_ITEM = re.compile(r"(?:[^，,。；;\n]{0,12}[，,：:])?\s*(?:[一二三四五六七八九十]是|其[一二三四五]\s*[，,、是]|第[一二三四五六七八九十]{1,3}[，,、是]"
+                          r"|(?:first|second|third|fourth|fifth|sixth|finally)\s*,)")
+# a heading: a short line that ends no sentence
+_HEADING = re.compile(r"\s*[^。！？.!?\n]{1,40}")
 _JOINER_MAX = 12  # characters a joiner with its spaces may take (" - enabled ")
 
 
@@ -58,10 +74,12 @@ class Sentences:
     """Whether a place of the text is in a sentence that speaks of blockchain, or of
     applications next to one that does."""
 
-    def __init__(self, folded: str, anchors: Anchors, cues: list[Hit], references: list[Hit] | None) -> None:
-        self.folded, self.anchors = folded, anchors
+    def __init__(self, folded: str, anchors: Anchors, cues: list[Hit], references: list[Hit] | None,
+                 plan: bool = False) -> None:
+        self.folded, self.anchors, self.plan = folded, anchors, plan
         self.cue_starts = sorted(map(START, cues))
         self.reference_starts = None if references is None else sorted(map(START, references))
+        self.parts: tuple[list[int], list[bool], list[bool]] | None = None  # of an article titled with blockchain, on demand
 
     def shares_sentence(self, hit: Hit, starts: list[int]) -> bool:
         """One of ``starts`` (sorted) is within the anchors' window before or after
@@ -81,24 +99,102 @@ class Sentences:
 
     def in_scope(self, hit: Hit) -> bool:
         """``hit`` is in a sentence that names blockchain, or in a sentence that names
-        applications near one (anywhere when the title names blockchain)."""
+        applications near one; when the title names blockchain, also in a paragraph that
+        names applications, an item of a numbered list, or a part under a heading that
+        names applications (应用场景, 重点领域)."""
         if self.anchored_at(hit):
             return True
-        if self.anchors.near(hit):
-            return self.shares_sentence(hit, self.cue_starts)
-        return self.reference_starts is not None and self.shares_sentence(hit, self.reference_starts)
+        near = self.anchors.near(hit)
+        if near and self.shares_sentence(hit, self.cue_starts):
+            return True
+        if self.reference_starts is None:
+            return False
+        if not near and self.shares_sentence(hit, self.reference_starts):
+            return True
+        if self.parts is None:
+            self.parts = self._parts()
+        starts, cued, _ = self.parts
+        if cued[bisect.bisect_right(starts, hit[0]) - 1] and not near:  # near a mention, the sentence decides
+            return True
+        return self.listed(hit)
+
+    def listed(self, hit: Hit) -> bool:
+        """``hit`` is in an item of a plan's list of measures or below a heading that names
+        applications (in an article titled with blockchain)."""
+        if self.reference_starts is None:
+            return False
+        if self.parts is None:
+            self.parts = self._parts()
+        starts, _, listed = self.parts
+        return listed[bisect.bisect_right(starts, hit[0]) - 1] or (self.plan and self._inline_item(hit[0]))
+
+    def _inline_item(self, position: int) -> bool:
+        """The clause at ``position`` begins with an ordinal (一是, First,): an item of a
+        list of measures written in sentences."""
+        folded = self.folded
+        low = max(0, position - 4 * self.anchors.window)  # an item is shorter than this
+        start = low
+        for match in _CLAUSE_START.finditer(folded, low, position):
+            start = match.end()
+        return _INLINE_ITEM.match(folded, start) is not None
+
+    def _parts(self) -> tuple[list[int], list[bool], list[bool]]:
+        """The lines of the text (their starts), whether each names applications (a
+        reference cue), and whether each is listed: an item of a numbered list of a plan
+        (（一）, 1., ①), or a line below a heading that names applications, up to the next
+        heading."""
+        folded, references = self.folded, self.reference_starts or []
+        starts, cued_lines, listed = [], [], []
+        under = False  # below a heading that names applications
+        position = 0
+        for line in folded.split("\n"):
+            end = position + len(line)
+            i = bisect.bisect_left(references, position)
+            cued = i < len(references) and references[i] < end
+            heading = position > 0 and _HEADING.fullmatch(line) is not None  # the title heads the whole text
+            if heading:
+                under = cued
+            starts.append(position)
+            cued_lines.append(cued)
+            listed.append(under or (self.plan and _ITEM.match(line) is not None))
+            position = end + 1
+        return starts, cued_lines, listed
+
+
+def _named_as_area(lex: Lexicon, folded: str, start: int, end: int) -> bool:
+    """The phrase is named as an area: 金融领域, 在政务服务方面, fields such as payments."""
+    return (lex.area_after.match(folded, end) is not None
+            or lex.area_before.search(folded, max(0, start - 30), start) is not None)
+
+
+def _area_heading(lex: Lexicon, folded: str, start: int, end: int) -> bool:
+    """The phrase opens a clause as the area it speaks of: 在政务服务方面，…  In the field
+    of smart cities, … (not 在子女入学和住房等方面提供便利: perks, not areas)."""
+    after = lex.area_after.match(folded, end)
+    if after is not None:
+        return folded[start - 1:start] == "在" and folded[after.end():after.end() + 1] in ("，", ",")
+    return (folded[end:end + 1] == "," and lex.area_before.search(folded, max(0, start - 30), start) is not None)
+
+
+def _from_to(folded: str, first_start: int, left_end: int, right_start: int) -> bool:
+    """A range of areas, "ranging from X to Y", which names its ends as an enumeration does."""
+    return (_TO.fullmatch(folded, left_end, right_start) is not None
+            and _FROM.search(folded, max(0, first_start - 20), first_start) is not None)
 
 
 def _runs(lex: Lexicon, ordered: list[Hit], folded: str) -> list[list[int]]:
     """Indexes of enumerations: neighbours of different labels separated only by list
-    separators, at most ``named_in_list.max_gap`` characters apart."""
+    separators (or a range: from finance to logistics), at most
+    ``named_in_list.max_gap`` characters apart."""
     runs: list[list[int]] = []
     for i in range(1, len(ordered)):
-        (_, left_end, left), (right_start, _, right) = ordered[i - 1], ordered[i]  # their terms
+        (left_start, left_end, left), (right_start, _, right) = ordered[i - 1], ordered[i]  # their terms
         gap = right_start - left_end
         if (left.labels != right.labels and 0 <= gap <= lex.list_max_gap
                 and left.weight > 0 and right.weight > 0
-                and lex.list_gap.fullmatch(folded, left_end, right_start)):
+                and (lex.list_gap.fullmatch(folded, left_end, right_start)
+                     or _from_to(folded, ordered[runs[-1][0]][0] if runs and runs[-1][-1] == i - 1 else left_start,
+                                 left_end, right_start))):
             if runs and runs[-1][-1] == i - 1:
                 runs[-1].append(i)
             else:
@@ -170,13 +266,16 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
             cues: list[Hit], signals: dict[str, tuple[float, list[Hit]]], wide: bool, title_end: int) -> list[Hit]:
     """The application hits (outermost, in order of start) that name an area blockchain
     is applied to, with their weights as they count (see the module's rules)."""
-    titled = bool(anchors.technology_starts) and anchors.technology_starts[0] < title_end
+    # the title names blockchain (a 区块链产业发展行动计划 too): the article is about it
+    titled = bool(anchors.starts) and anchors.starts[0] < title_end
     ordered = hits if titled else anchors.keep_near(hits)  # nothing further counts
     references = None  # far from blockchain, a cue must refer to the title's subject: 平台, not 智慧医疗平台
     if titled:
         ends = set(map(END, hits))
         references = [c for c in cues if c[0] not in ends and not (folded[c[0] - 1:c[0]] == " " and c[0] - 1 in ends)]
-    sentences = Sentences(folded, anchors, cues, references)
+    # ... and a plan about it (行动计划, measures) lists its measures, each about it
+    plan = titled and lex.plan_title.search(folded, 0, title_end) is not None
+    sentences = Sentences(folded, anchors, cues, references, plan)
     body_after, body_first, size = lex.body_after.match, lex.body_first, len(folded)
     joined = Joined(lex, folded, anchors)
     # a technology's or a department's name, unless joined to blockchain (区块链+金融、区块链+教育);
@@ -211,10 +310,10 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
                     clue_starts[clues] = sorted(h[0] for group in clues for h in signals.get(group, (0.0, []))[1])
                 if not sentences.shares_sentence(hit, clue_starts[clues]):
                     continue
-            if joined(hit) or (lex.area_after.match(folded, end) and sentences.in_scope(hit)):
+            if joined(hit) or (_named_as_area(lex, folded, start, end) and sentences.in_scope(hit)):
                 kept.append((start, end, raised(term, lex.generic_below)))
-            elif anchors.near_technology(hit, close) and sentences.anchored_at(hit):
-                kept.append(hit)
-        elif sentences.in_scope(hit):
+            elif (anchors.near_technology(hit, close) and sentences.anchored_at(hit)) or sentences.listed(hit):
+                kept.append(hit)  # at its weight: a second word must confirm (banks ... loans)
+        elif sentences.in_scope(hit) or (titled and _area_heading(lex, folded, start, end)):
             kept.append(hit)
     return kept

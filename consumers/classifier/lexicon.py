@@ -97,6 +97,8 @@ class Lexicon:
     peer_first: frozenset[str]  # their first characters, and spaces
     generic_clues: dict[str, tuple[str, ...]]
     area_after: re.Pattern[str]
+    area_before: re.Pattern[str]
+    plan_title: re.Pattern[str]
     body_after: re.Pattern[str]
     body_first: frozenset[str]
     departments: Term | None
@@ -352,13 +354,24 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     industry_after, industry_first, peer_max_gap, peer_gap, peer_last, peer_first = _load_applied(builder, paths["applications"], applied)
     areas = _phrases(paths["applications"], "applied_to", "area_nouns", applied.get("area_nouns"))
     area_after = re.compile(r"[\s-]*(?:" + _alternatives(areas) + ")")
+    # areas such as payments, 在应用场景方面，如金融: an area noun and a word that introduces its
+    # examples, right before the phrase (searched backwards from it: anchored at the end)
+    leads = _phrases(paths["applications"], "applied_to", "area_leads", applied.get("area_leads"))
+    introducers = _phrases(paths["applications"], "applied_to", "area_introducers", applied.get("area_introducers"))
+    area_before = re.compile(r"(?:" + _alternatives(leads) + r")\s*[,，:：]?\s*(?:" + _alternatives(introducers)
+                             + r")\s*[,，:：]?\s*(?:the\s+)?$")
+    plans = _phrases(paths["applications"], "applied_to", "plan_nouns", applied.get("plan_nouns"))
+    plan_title = re.compile(r"(?:" + _alternatives(plans) + r")(?![a-z])")  # a whole English word: plan, not planet
     bodies = _phrases(paths["applications"], "applied_to", "body_nouns", applied.get("body_nouns"))
     # 税务、市场监管等18个部门: more items of the enumeration and a count may stand
     # before the word for bodies (items joined by 、 only: a full-width comma ends a clause,
     # 穿透式监管，监管部门可实时查看 names no department)
-    body_after = re.compile(r"(?:、\s*[^\s、，,。；;！？]{1,8}?)*[\s-]*(?:等\s*[\d一二三四五六七八九十百几多]*\s*[个家]?\s*)?(?:"
-                            + _alternatives(bodies) + ")")
-    body_first = frozenset("、-等\t\n ") | {v[0] for p in bodies for v in variants(fold(p))}  # what may follow the phrase
+    # (or, in English, by commas, and, or: customs, tax and commerce authorities; items of
+    # one or two words)
+    body_after = re.compile(r"(?:、\s*[^\s、，,。；;！？]{1,8}?|(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+                            r"(?!(?:the|a|an|its|their|this|that|which)\s)[a-z][a-z'-]*(?:\s[a-z][a-z'-]*)?)*"
+                            r"[\s-]*(?:等\s*[\d一二三四五六七八九十百几多]*\s*[个家]?\s*)?(?:" + _alternatives(bodies) + ")")
+    body_first = frozenset("、-等,\t\n ") | {v[0] for p in bodies for v in variants(fold(p))}  # what may follow the phrase
     departments = applied.get("departments")
     if departments is not None and departments not in APPLICATIONS:
         raise _err(paths["applications"], "applied_to", "departments", f"must be one of {APPLICATIONS}")
@@ -375,7 +388,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    suffix_re, prefix_re, local, suffix_first, prefix_last, relevance, doc_rules, minimum,
                    int(scenario_min), frozenset(exempt), frozenset(crypto_keep), frozenset(cbdc_keep),
                    list_weight, int(list_max_gap), list_gap, generic[0], int(generic[1]), int(generic[2]),
-                   industry_after, industry_first, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, body_after, body_first, departments_term, joiner,
+                   industry_after, industry_first, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, area_before, plan_title, body_after, body_first, departments_term, joiner,
                    _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")),
                    frozenset(cbdc_found),
                    central_marks=central_marks, theme_framing=frozenset(framing))

@@ -147,3 +147,91 @@ def test_departments_counted_in_an_enumeration_are_bodies():
     labels = classify(TITLE, text)
     assert "e_government" in labels["applications"]
     assert "tax_invoicing" not in labels["applications"]
+
+
+EN_TITLE = "Province issues blockchain action plan"
+EN_POLICY = "The provincial government issued an action plan to support blockchain technology and its industry. "
+
+
+def test_english_department_list_is_data_sharing_not_its_areas():
+    labels = classify(EN_TITLE, EN_POLICY + "The customs, tax and commerce authorities will share records on a blockchain platform.")
+    assert "e_government" in labels["applications"]
+    assert not {"trade", "tax_invoicing"} & set(labels["applications"])
+
+
+def test_english_areas_introduced_as_examples_count():
+    labels = classify(EN_TITLE, EN_POLICY + "Pilot projects of the ledger will start in fields such as payments.")
+    assert "finance" in labels["applications"]
+    # the same generic word with no area noun before it is a word in passing
+    plain = classify(EN_TITLE, EN_POLICY + "Pilot projects of the ledger will start, and payments will follow.")
+    assert "finance" not in plain["applications"]
+
+
+def test_english_range_of_areas_names_both_ends_but_a_path_does_not():
+    ranged = classify(EN_TITLE, EN_POLICY + "Blockchain uses ranging from finance to logistics will be supported.")
+    assert {"finance", "supply_chain"} <= set(ranged["applications"])
+    path = classify(EN_TITLE, EN_POLICY + "Each stent on the blockchain will be traced from manufacturer to patient.")
+    assert "manufacturing" not in path["applications"]
+
+
+def test_chinese_areas_introduced_as_examples_count():
+    labels = classify(TITLE, POLICY + "区块链应用场景包括金融，并逐步向其他行业延伸。")
+    assert "finance" in labels["applications"]
+
+
+def test_a_use_named_far_from_the_word_blockchain_counts_in_an_article_about_it():
+    text = EN_POLICY + "Officials expect savings.\nThe records will also be used to settle insurance claims for patients."
+    assert "finance" in classify("Province puts hospital bills on blockchain", text)["applications"]
+    zh = POLICY + "据介绍，电子票据可直接用于商业保险理赔。"
+    assert "finance" in classify("某市推行区块链电子票据", zh)["applications"]
+
+
+PLAN_TITLE = "某市印发区块链产业发展行动计划"
+PLAN_LEAD = "近日，某市人民政府办公室印发《某市区块链产业发展行动计划》，提出到2026年培育区块链企业100家，建设区块链产业园。\n"
+
+
+def test_numbered_measures_of_a_plan_about_blockchain_are_its_applications():
+    text = (PLAN_LEAD + "二、重点任务\n"
+            "（一）提升政务服务效能。推动电子证照互认，实现企业开办全程网办。\n"
+            "（二）服务实体经济。支持银行开展供应链金融，缓解中小企业融资难。\n"
+            "三、保障措施\n设立专项资金，支持企业研发。")
+    assert {"e_government", "finance"} <= set(classify(PLAN_TITLE, text)["applications"])
+
+
+def test_a_part_under_a_heading_that_names_scenarios_applies_blockchain():
+    text = PLAN_LEAD + "应用场景\n智慧医疗：推动电子病历跨院调阅。\n不动产登记：实现二手房交易一次办结。"
+    assert {"healthcare", "real_estate"} <= set(classify(PLAN_TITLE, text)["applications"])
+
+
+def test_numbered_chapters_of_a_work_report_are_other_topics():
+    text = ("市长作政府工作报告，提出推动区块链技术创新，建设区块链产业园。\n"
+            "（四）提升民生保障水平。城镇新增就业5万人，提高城乡低保标准。")
+    labels = classify("某市政府工作报告：推动区块链创新发展", text)
+    assert "social_services" not in labels["applications"]
+
+
+def test_a_paragraph_that_names_applications_applies_blockchain_to_its_areas():
+    filler = "Officials praised the speed of the work and the city's staff. " * 6  # beyond the window of the word
+    text = (EN_POLICY + filler + "\n"
+            "The application went live in May. Banks check each applicant's property registration record.")
+    assert "real_estate" in classify("City moves housing loans onto blockchain", text)["applications"]
+
+
+def test_measures_written_in_sentences_of_a_plan_are_its_applications():
+    zh = PLAN_LEAD + "方案提出，一是推进政务服务，推动电子证照互认；二是推动医院检查检验结果互认。"
+    assert {"e_government", "healthcare"} <= set(classify(PLAN_TITLE, zh)["applications"])
+    en = (EN_POLICY + "The plan lists four priorities. First, government services: residents will no longer "
+          "need to submit paper copies. Second, hospitals will share patients' test results.")
+    assert {"e_government", "healthcare"} <= set(classify("Province issues blockchain plan", en)["applications"])
+
+
+def test_an_area_named_as_such_in_an_article_about_blockchain_counts():
+    text = PLAN_LEAD + "方案明确了重点任务。在政务服务方面，推动电子证照互认。"
+    assert "e_government" in classify(PLAN_TITLE, text)["applications"]
+
+
+def test_two_generic_words_in_a_measure_of_a_plan_name_its_area():
+    text = PLAN_LEAD + "（三）支持银行向中小企业提供贷款。\n（四）设立专项资金。"
+    assert "finance" in classify(PLAN_TITLE, text)["applications"]
+    one = PLAN_LEAD + "（三）支持银行参与平台建设。\n（四）设立专项资金。"
+    assert "finance" not in classify(PLAN_TITLE, one)["applications"]
