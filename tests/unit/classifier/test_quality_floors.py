@@ -25,10 +25,6 @@ BLIND = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout2.json
 # first measured, so that a regression on unseen articles shows.
 BLIND3 = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout3.jsonl"
 BLIND4 = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout4.jsonl"
-# Blind set 5 (180 cases of 600-2,000 characters, written at the start of the
-# lexicon-1.8 work): the same rules; its floors sit under the figures first measured on
-# it, some of which are still under the issue's targets (docs/classifier.md).
-BLIND5 = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout5.jsonl"
 # Development set 2: written independently of the classifier, half of it short news
 # flashes; tuned on since (its notes explain each label).
 DEV2 = Path(__file__).resolve().parents[2] / "data" / "classifier_dev2.jsonl"
@@ -39,6 +35,9 @@ DEV3 = Path(__file__).resolve().parents[2] / "data" / "classifier_dev3.jsonl"
 # Development set 4: 150 application-rich cases written by a labeller who had not read the
 # classifier (scored before it was read: applications 0.794 with lexicon-1.6); tuned on since.
 DEV4 = Path(__file__).resolve().parents[2] / "data" / "classifier_dev4.jsonl"
+# Development set 5: 180 cases of 600-2,000 characters, blind holdout 5 until the fifth
+# session retired it (its last blind figures are in docs/classifier.md); tuned on since.
+DEV5 = Path(__file__).resolve().parents[2] / "data" / "classifier_dev5.jsonl"
 
 FLOORS = {
     # file: relevant F1, regions micro-F1, themes micro-F1, applications micro-F1, doc_type accuracy
@@ -49,10 +48,10 @@ FLOORS = {
     "blind": (0.95, 0.96, 0.85, 0.81, 0.88),
     "blind3": (0.95, 0.97, 0.78, 0.82, 0.86),
     "blind4": (0.93, 0.96, 0.80, 0.82, 0.90),
-    "blind5": (0.95, 0.93, 0.76, 0.79, 0.86),
     "dev2": (0.95, 0.98, 0.90, 0.92, 0.92),
     "dev3": (0.95, 0.96, 0.79, 0.89, 0.81),
     "dev4": (0.95, 0.97, 0.77, 0.85, 0.86),
+    "dev5": (0.95, 0.95, 0.76, 0.79, 0.86),
 }
 
 
@@ -83,7 +82,7 @@ def test_floors_on_held_out_cases():
     check(figures(HOLDOUT), FLOORS["holdout"])
 
 
-@pytest.mark.parametrize("name, path", [("blind", BLIND), ("blind3", BLIND3), ("blind4", BLIND4), ("blind5", BLIND5)])
+@pytest.mark.parametrize("name, path", [("blind", BLIND), ("blind3", BLIND3), ("blind4", BLIND4)])
 def test_floors_on_blind_cases(name, path):
     check(figures(path), FLOORS[name])
 
@@ -98,6 +97,10 @@ def test_floors_on_development_set_3():
 
 def test_floors_on_development_set_4():
     check(figures(DEV4), FLOORS["dev4"])
+
+
+def test_floors_on_development_set_5():
+    check(figures(DEV5), FLOORS["dev5"])
 
 
 @pytest.mark.parametrize("path", [OWN_CASES, HOLDOUT], ids=["own", "holdout"])
