@@ -172,7 +172,7 @@ def weighted(hits: list[Hit], anchors: Anchors | None, folded: str) -> dict[str,
         start, end, term = hit
         label, weight = term.labels[0], term.weight
         evidence[label].append(hit)
-        key = (label, lemma(folded[start:end]))
+        key = (label, term.lemma or lemma(folded[start:end]))  # a lexicon term knows its lemma
         before = counted.get(key)
         if before is not None and weight <= before:
             continue

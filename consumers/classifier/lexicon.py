@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import ahocorasick_rs
 import yaml
 
+from consumers.classifier.hits import lemma
 from consumers.classifier.normalise import fold, variants
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
@@ -50,6 +51,10 @@ class Term:
     weight: float
     word: bool         # ASCII phrase: must stand as a whole word
     title_only: bool = False
+    # The lemma (hits.lemma) of the spelling this term was compiled for: a hit spans
+    # exactly the pattern it matched, so the rules that count each phrase once need not
+    # slice and look it up per hit. Each spelling has its own copy; equality ignores it.
+    lemma: str | None = field(default=None, compare=False)
 
 
 # Prefix of the keys under which ``hits.scan`` lists the hits of each relevance signal group.
@@ -172,7 +177,8 @@ class _Builder:
                 if terms[0].word:
                     whole_words.add(len(patterns))
                 patterns.append(form)
-                payloads.append(tuple((bucket(term), term) for term in terms))
+                spelled = [replace(term, lemma=lemma(form)) for term in terms]
+                payloads.append(tuple((bucket(term), term) for term in spelled))
         automaton = ahocorasick_rs.AhoCorasick(patterns)
         core = [tuple(pair for pair in payload if pair[0] not in CONTENT_KINDS) for payload in payloads]
         anchors = frozenset(index for index, payload in enumerate(payloads)
