@@ -26,7 +26,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-_CHILD = "POLICYWATCH_BENCH_CALLGRIND_CHILD"
 # Functions that classify_text calls by their name in consumers.classifier.engine.
 STAGES = ("lower_same_length", "scan", "signal_groups", "Anchors", "regions", "Peers", "relevance_features",
           "relevance", "outermost", "applied", "weighted", "phrases", "doc_type")
@@ -62,15 +61,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dense", action="store_true", help="no filler sentences (see classify_throughput.py)")
     parser.add_argument("--unrelated", action="store_true", help="articles that name no blockchain")
     parser.add_argument("--without", choices=STAGES, help="replay this stage's recorded results: what it costs")
+    parser.add_argument("--counted", action="store_true", help=argparse.SUPPRESS)  # the run under callgrind
     args = parser.parse_args(argv)
     if args.quick:
         args.count = 20
-    if os.environ.get(_CHILD):
+    if args.counted:
         _counted_run(args)
-    command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null",
-               sys.executable, __file__, *(argv if argv is not None else sys.argv[1:])]
-    done = subprocess.run(command, env={**os.environ, _CHILD: "1", "PYTHONHASHSEED": "0"},
-                          capture_output=True, text=True)
+    # env(1) sets the hash seed for the child only: this script reads no environment.
+    command = ["env", "PYTHONHASHSEED=0", "valgrind", "--tool=callgrind", "--instr-atstart=no",
+               "--callgrind-out-file=/dev/null", sys.executable, __file__,
+               *(argv if argv is not None else sys.argv[1:]), "--counted"]
+    done = subprocess.run(command, capture_output=True, text=True)
     found = re.search(r"Collected : ([\d,]+)", done.stderr)
     if done.returncode != 0 or found is None:
         print(done.stderr[-2000:], file=sys.stderr)
