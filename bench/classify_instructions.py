@@ -26,13 +26,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.classify_throughput import add_corpus_arguments, make_articles  # noqa: E402
+
 # Functions that classify_text calls by their name in consumers.classifier.engine.
 STAGES = ("lower_same_length", "scan", "signal_groups", "Anchors", "regions", "Peers", "relevance_features",
           "relevance", "outermost", "applied", "weighted", "phrases", "doc_type")
 
 
 def _counted_run(args: argparse.Namespace) -> None:
-    from bench.classify_throughput import make_articles
     from consumers.classifier import classify, engine
 
     articles = make_articles(args.count, args.size, args.dense, unrelated=args.unrelated)
@@ -57,9 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 articles: proves it still works")
     parser.add_argument("--count", type=int, default=200, help="articles counted (default 200)")
-    parser.add_argument("--size", type=int, default=5000, help="article size in UTF-8 bytes (default 5000)")
-    parser.add_argument("--dense", action="store_true", help="no filler sentences (see classify_throughput.py)")
-    parser.add_argument("--unrelated", action="store_true", help="articles that name no blockchain")
+    add_corpus_arguments(parser)
     parser.add_argument("--without", choices=STAGES, help="replay this stage's recorded results: what it costs")
     parser.add_argument("--counted", action="store_true", help=argparse.SUPPRESS)  # the run under callgrind
     args = parser.parse_args(argv)

@@ -87,6 +87,14 @@ def _phrase_hits(title: str, text: str) -> list[list]:
     return list(engine.scan(lexicon(), (title + "\n" + text).lower()).values())
 
 
+def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that choose the corpus (make_articles), shared with classify_instructions.py."""
+    parser.add_argument("--size", type=int, default=5000, help="article size in UTF-8 bytes (default 5000)")
+    parser.add_argument("--dense", action="store_true", help="no filler sentences: about 150 phrases per KB")
+    parser.add_argument("--unrelated", action="store_true",
+                        help="articles that name no blockchain, crypto asset or CBDC (not relevant)")
+
+
 def measure(articles: list[tuple[str, str]], with_stories: bool) -> float:
     start = time.process_time()
     for title, text in articles:
@@ -101,10 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short run for CI (200 articles)")
     parser.add_argument("--count", type=int, default=3000, help="articles to classify (default 3000)")
-    parser.add_argument("--size", type=int, default=5000, help="article size in UTF-8 bytes (default 5000)")
-    parser.add_argument("--dense", action="store_true", help="no filler sentences: about 150 phrases per KB")
-    parser.add_argument("--unrelated", action="store_true",
-                        help="articles that name no blockchain, crypto asset or CBDC (not relevant)")
+    add_corpus_arguments(parser)
     parser.add_argument("--rounds", type=int, default=5,
                         help="times the corpus is classified (default 5; 1 with --quick): this host's speed "
                              "drifts by a third between runs, so the best round is the code's speed and the "
