@@ -287,6 +287,21 @@ def _framing(lex: Lexicon, hits: list[Hit], folded: str,
             if label not in near or near[label][0] < found[0]}
 
 
+def _within_reach(lex: Lexicon, hits: list[Hit], signals: dict[str, tuple[float, list[Hit]]],
+                  anchors: Anchors) -> list[Hit]:
+    """Theme ``hits`` near a mention; those of a theme in ``lex.theme_far`` within its wider
+    window: a long article names the money for a blockchain project a paragraph or two
+    after the word (the platform it pays for, the firms that use it)."""
+    if not lex.theme_far:
+        return anchors.keep_near(hits)
+    kept = anchors.keep_near([h for h in hits if h[2].labels[0] not in lex.theme_far])
+    for factor in set(lex.theme_far.values()):
+        far = [h for h in hits if lex.theme_far.get(h[2].labels[0]) == factor]
+        if far:
+            kept += Anchors(signals, round(anchors.window * factor)).keep_near(far)
+    return kept
+
+
 def _own_characters(hits: list[Hit], folded: str) -> list[Hit]:
     """Theme ``hits`` without those whose last character is the first of 区块链: in
     试点区块链 (a pilot of blockchain) or 集聚区块链企业 the 区 is blockchain's, so
@@ -323,8 +338,10 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
             kind_hits = content[kind]
             if kind == "application":  # applied to blockchain, not merely named
                 kind_hits = applied(lex, kind_hits, folded, anchors, listed, hits["cue"], signals, wide, title_end)
-            scope = None if kind == "application" else anchors  # applied() decided where applications count
-            scored = weighted(kind_hits, scope, folded)
+            if kind == "theme":
+                scored = weighted(_within_reach(lex, kind_hits, signals, anchors), None, folded)
+            else:  # applied() decided where applications count
+                scored = weighted(kind_hits, None, folded)
             if kind == "theme" and lex.theme_framing:
                 scored.update(_framing(lex, kind_hits, folded, scored))
             for label, (weight, label_hits) in sorted(scored.items()):
