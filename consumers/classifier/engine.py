@@ -289,16 +289,14 @@ def _framing(lex: Lexicon, hits: list[Hit], folded: str,
 
 def _within_reach(lex: Lexicon, hits: list[Hit], signals: dict[str, tuple[float, list[Hit]]],
                   anchors: Anchors) -> list[Hit]:
-    """Theme ``hits`` near a mention; those of a theme in ``lex.theme_far`` within its wider
-    window: a long article names the money for a blockchain project a paragraph or two
-    after the word (the platform it pays for, the firms that use it)."""
-    if not lex.theme_far:
-        return anchors.keep_near(hits)
-    kept = anchors.keep_near([h for h in hits if h[2].labels[0] not in lex.theme_far])
+    """Theme ``hits`` near a mention, and the phrases enough on their own (weight 1) of a
+    theme in ``lex.theme_far`` within its wider window: a long article names the money for
+    a blockchain project, or the standard it issues, a paragraph or two after the word."""
+    kept = anchors.keep_near(hits)
     for factor in set(lex.theme_far.values()):
-        far = [h for h in hits if lex.theme_far.get(h[2].labels[0]) == factor]
+        far = [h for h in hits if lex.theme_far.get(h[2].labels[0]) == factor and h[2].weight >= 1.0]
         if far:
-            kept += Anchors(signals, round(anchors.window * factor)).keep_near(far)
+            kept += [h for h in Anchors(signals, round(anchors.window * factor)).keep_near(far) if not anchors.near(h)]
     return kept
 
 

@@ -109,7 +109,7 @@ class Lexicon:
     central_marks: tuple[str, ...] = ()  # in an actor's name: central even after a place name
     # themes whose weight-1 phrases count anywhere in a relevant article, not only near a mention
     theme_framing: frozenset[str] = frozenset()
-    # themes whose phrases count within this many times the anchors' window of a mention
+    # themes whose weight-1 phrases count within this many times the anchors' window of a mention
     theme_far: dict[str, float] = field(default_factory=dict)
 
 
