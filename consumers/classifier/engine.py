@@ -360,6 +360,9 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
             applications[:] = sorted(keep | found)
             evidence = [e for e in evidence if e["field"] != "applications" or e["value"] in found]
             evidence += [{"field": "applications", "value": a, "phrases": phrases(body, focus)} for a in sorted(keep)]
+            if keep is lex.cbdc_keep and lex.cbdc_theme_drop.intersection(themes):
+                themes[:] = [t for t in themes if t not in lex.cbdc_theme_drop]
+                evidence = [e for e in evidence if e["field"] != "themes" or e["value"] not in lex.cbdc_theme_drop]
         if "application_scenarios" not in themes and len(named) >= lex.scenario_min_applications:
             themes.append("application_scenarios")
             evidence.append({"field": "themes", "value": "application_scenarios", "phrases": named})
