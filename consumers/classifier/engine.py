@@ -287,16 +287,15 @@ def _framing(lex: Lexicon, hits: list[Hit], folded: str,
             if label not in near or near[label][0] < found[0]}
 
 
-def _within_reach(lex: Lexicon, hits: list[Hit], signals: dict[str, tuple[float, list[Hit]]],
-                  anchors: Anchors) -> list[Hit]:
+def _within_reach(lex: Lexicon, hits: list[Hit], anchors: Anchors) -> list[Hit]:
     """Theme ``hits`` near a mention, and the phrases enough on their own (weight 1) of a
     theme in ``lex.theme_far`` within its wider window: a long article names the money for
     a blockchain project, or the standard it issues, a paragraph or two after the word."""
     kept = anchors.keep_near(hits)
-    for factor in set(lex.theme_far.values()):
-        far = [h for h in hits if lex.theme_far.get(h[2].labels[0]) == factor and h[2].weight >= 1.0]
-        if far:
-            kept += [h for h in Anchors(signals, round(anchors.window * factor)).keep_near(far) if not anchors.near(h)]
+    far, window = lex.theme_far, anchors.window
+    if far:
+        kept += [h for h in hits if h[2].weight >= 1.0 and h[2].labels[0] in far and not anchors.near(h)
+                 and anchors.near(h, round(window * far[h[2].labels[0]]))]
     return kept
 
 
@@ -337,7 +336,7 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
             if kind == "application":  # applied to blockchain, not merely named
                 kind_hits = applied(lex, kind_hits, folded, anchors, listed, hits["cue"], signals, wide, title_end)
             if kind == "theme":
-                scored = weighted(_within_reach(lex, kind_hits, signals, anchors), None, folded)
+                scored = weighted(_within_reach(lex, kind_hits, anchors), None, folded)
             else:  # applied() decided where applications count
                 scored = weighted(kind_hits, None, folded)
             if kind == "theme" and lex.theme_framing:
