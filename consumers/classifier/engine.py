@@ -287,6 +287,18 @@ def _framing(lex: Lexicon, hits: list[Hit], folded: str,
             if label not in near or near[label][0] < found[0]}
 
 
+def _within_reach(lex: Lexicon, hits: list[Hit], anchors: Anchors) -> list[Hit]:
+    """Theme ``hits`` near a mention, and the phrases enough on their own (weight 1) of a
+    theme in ``lex.theme_far`` within its wider window: a long article names the money for
+    a blockchain project, or the standard it issues, a paragraph or two after the word."""
+    kept = anchors.keep_near(hits)
+    far, window = lex.theme_far, anchors.window
+    if far:
+        kept += [h for h in hits if h[2].weight >= 1.0 and h[2].labels[0] in far and not anchors.near(h)
+                 and anchors.near(h, round(window * far[h[2].labels[0]]))]
+    return kept
+
+
 def _own_characters(hits: list[Hit], folded: str) -> list[Hit]:
     """Theme ``hits`` without those whose last character is the first of 区块链: in
     试点区块链 (a pilot of blockchain) or 集聚区块链企业 the 区 is blockchain's, so
@@ -323,8 +335,10 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
             kind_hits = content[kind]
             if kind == "application":  # applied to blockchain, not merely named
                 kind_hits = applied(lex, kind_hits, folded, anchors, listed, hits["cue"], signals, wide, title_end)
-            scope = None if kind == "application" else anchors  # applied() decided where applications count
-            scored = weighted(kind_hits, scope, folded)
+            if kind == "theme":
+                scored = weighted(_within_reach(lex, kind_hits, anchors), None, folded)
+            else:  # applied() decided where applications count
+                scored = weighted(kind_hits, None, folded)
             if kind == "theme" and lex.theme_framing:
                 scored.update(_framing(lex, kind_hits, folded, scored))
             for label, (weight, label_hits) in sorted(scored.items()):
@@ -345,6 +359,9 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
             applications[:] = sorted(keep | found)
             evidence = [e for e in evidence if e["field"] != "applications" or e["value"] in found]
             evidence += [{"field": "applications", "value": a, "phrases": phrases(body, focus)} for a in sorted(keep)]
+            if keep is lex.cbdc_keep and lex.cbdc_theme_drop.intersection(themes):
+                themes[:] = [t for t in themes if t not in lex.cbdc_theme_drop]
+                evidence = [e for e in evidence if e["field"] != "themes" or e["value"] not in lex.cbdc_theme_drop]
         if "application_scenarios" not in themes and len(named) >= lex.scenario_min_applications:
             themes.append("application_scenarios")
             evidence.append({"field": "themes", "value": "application_scenarios", "phrases": named})

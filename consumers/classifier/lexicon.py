@@ -114,6 +114,10 @@ class Lexicon:
     central_marks: tuple[str, ...] = ()  # in an actor's name: central even after a place name
     # themes whose weight-1 phrases count anywhere in a relevant article, not only near a mention
     theme_framing: frozenset[str] = frozenset()
+    # themes whose weight-1 phrases count within this many times the anchors' window of a mention
+    theme_far: dict[str, float] = field(default_factory=dict)
+    # themes that an article about a central-bank digital currency does not take
+    cbdc_theme_drop: frozenset[str] = frozenset()
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -337,6 +341,14 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     framing = _phrases(paths["themes"], "framing", "framing", _read(paths["themes"]).get("framing", []))
     if not set(framing) <= set(THEMES):
         raise _err(paths["themes"], "framing", "framing", f"must name themes of {THEMES}")
+    far = _mapping(paths["themes"], "far", "far", _read(paths["themes"]).get("far", {}))
+    theme_far = {theme: _number(paths["themes"], "far", theme, factor) for theme, factor in far.items()}
+    if not set(theme_far) <= set(THEMES) or any(factor < 1 for factor in theme_far.values()):
+        raise _err(paths["themes"], "far", "far", f"must map themes of {THEMES} to factors of at least 1")
+    cbdc_themes = _mapping(paths["themes"], "cbdc_focus", "cbdc_focus", _read(paths["themes"]).get("cbdc_focus", {}))
+    cbdc_drop = _phrases(paths["themes"], "cbdc_focus", "drop", cbdc_themes.get("drop", []))
+    if not set(cbdc_drop) <= set(THEMES):
+        raise _err(paths["themes"], "cbdc_focus", "drop", f"must name themes of {THEMES}")
     focus = _mapping(paths["applications"], "crypto_focus", "crypto_focus",
                      _read(paths["applications"]).get("crypto_focus"))
     crypto_keep = _phrases(paths["applications"], "crypto_focus", "keep", focus.get("keep"))
@@ -397,7 +409,8 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    industry_after, industry_first, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, area_before, plan_title, body_after, body_first, departments_term, joiner,
                    _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")),
                    frozenset(cbdc_found),
-                   central_marks=central_marks, theme_framing=frozenset(framing))
+                   central_marks=central_marks, theme_framing=frozenset(framing), theme_far=theme_far,
+                   cbdc_theme_drop=frozenset(cbdc_drop))
 
 
 def _generic_clues(path: Path, groups: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
