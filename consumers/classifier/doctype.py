@@ -17,6 +17,7 @@ The cues and weights are data: lexicons/doc_types.yaml.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,40 @@ from consumers.classifier.lexicon import SIGNAL
 
 if TYPE_CHECKING:
     from consumers.classifier.lexicon import Lexicon
+
+
+# A page wraps its article in lines that hold no sentence: breadcrumbs (首页 > 新闻中心), a
+# date and source line, font switches, the title again. Such a line has no sentence mark.
+_SENTENCE = re.compile(r"[。，！？；]|[.,;!?](?:\s|$)")
+# A dateline or byline before the first sentence: 新华社深圳11月20日电, 本报讯, 河北新闻网讯（记者 某某）,
+# 【某某网／记者某某／台北报导】, BEIJING, Dec 14 --, YINCHUAN —.
+_DATELINE = re.compile(
+    r"(?:【[^】\n]{1,40}】\s*)?"
+    r"(?:[^，。\n]{0,20}?(?:\d{1,2}日电|本[报報][讯訊]|[网網台社][讯訊])(?:[（(][^）)\n]{0,20}[）)])?\s*"
+    r"|[a-z][a-z'’ .-]{1,30}(?:, [a-z]{3,9}\.? \d{1,2})?(?: \([^)\n]{1,30}\))? ?(?:--|—|–) ?)?")
+# The first clauses of a lede may only say when (近日，日前，On Tuesday,): the lede is the first
+# clause at least this long.
+_LEDE_MIN = 7
+# Wrapping lines are looked for this far into the text.
+_WRAP_MAX = 400
+
+
+def _lead_start(folded: str, title_end: int) -> int:
+    """Where the article's first sentence starts: after the lines a page wraps it in, the
+    title repeated, and a dateline (the lead is counted from here)."""
+    title = folded[:title_end].strip()
+    start = title_end + 1
+    while start < min(len(folded), title_end + _WRAP_MAX):
+        stop = folded.find("\n", start)
+        stop = len(folded) if stop < 0 else stop
+        line = folded[start:stop].strip()
+        if line and line != title and _SENTENCE.search(line):
+            break
+        start = stop + 1
+    else:
+        return title_end + 1  # no sentence near the top: count from the text's start
+    dateline = _DATELINE.match(folded, start)
+    return dateline.end() if dateline else start
 
 
 def _announcements(lex: Lexicon, verbs: list[Hit], nouns: list[Hit], folded: str, end: int) -> list[Hit]:
@@ -46,16 +81,26 @@ def _announcements(lex: Lexicon, verbs: list[Hit], nouns: list[Hit], folded: str
     return found
 
 
-def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], folded: str, title_end: int) -> float:
+def _lede(lex: Lexicon, folded: str, start: int) -> tuple[int, int]:
+    """The lede: the first clause from ``start`` at least ``_LEDE_MIN`` characters long (近日，
+    is only when)."""
+    stop = lex.doc_rules.clause_break.search(folded, start)
+    while stop is not None and stop.start() - start < _LEDE_MIN:
+        start = stop.end()
+        stop = lex.doc_rules.clause_break.search(folded, start)
+    return start, len(folded) if stop is None else stop.start()
+
+
+def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], folded: str, lead_start: int) -> float:
     """``lede_weight`` when the lede's first clause is a body issuing a document (江西省工信厅
     印发通知，…: the news is the document): the verb before the document (not "under a plan
     approved by", a basis) and no company in the clause (a listed firm's 公告); else
     ``lead_weight`` (a document cited further on)."""
     rules = lex.doc_rules
-    stop = rules.clause_break.search(folded, title_end + 1)
-    lede_end = len(folded) if stop is None else stop.start()
-    if any(noun[1] <= lede_end and verb[1] <= noun[0] for verb, noun in zip(pairs[::2], pairs[1::2])):
-        if not any(title_end < h[0] < lede_end for h in hits.get(SIGNAL + "company", ())):
+    lede_start, lede_end = _lede(lex, folded, lead_start)
+    if any(lede_start <= verb[0] and noun[1] <= lede_end and verb[1] <= noun[0]
+           for verb, noun in zip(pairs[::2], pairs[1::2])):
+        if not any(lede_start <= h[0] < lede_end for h in hits.get(SIGNAL + "company", ())):
             return rules.lede_weight
     return rules.lead_weight
 
@@ -82,6 +127,8 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
             scores[label] += term.weight
     # Pairs start before the lead's end: nothing later counts, and no later noun holds an
     # earlier one (a longer phrase around a noun starts where it does or before).
+    lead_start = _lead_start(folded, title_end)
+    lead_end += lead_start - title_end - 1  # as long, from the first sentence
     verbs = [v for v in hits.get("issue_verb", ()) if v[0] < lead_end]
     nouns = [n for n in hits.get("doc_noun", ()) if n[0] < lead_end]
     if verbs and nouns:
@@ -89,7 +136,7 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
         in_title = _announcements(lex, verbs, nouns, folded, title_end)
         in_lead = [] if in_title else _announcements(lex, [v for v in verbs if v[0] >= title_end], nouns, folded, lead_end)
         if in_title or in_lead:
-            scores["policy_document"] += rules.title_weight if in_title else _lead_weight(lex, in_lead, hits, folded, title_end)
+            scores["policy_document"] += rules.title_weight if in_title else _lead_weight(lex, in_lead, hits, folded, lead_start)
             evidence["policy_document"] += in_title or in_lead
     if scores:
         best = max(scores, key=lambda label: (scores[label], -rules.priority.index(label)))

@@ -54,3 +54,25 @@ def test_a_repeated_reporting_verb_is_one_cue():
 def test_first_person_below_the_lead_does_not_decide():
     text = BODY_ZH * 6 + "我公司将积极参与。"
     assert classify("某省发布区块链产业发展八项措施", text)["doc_type"] == "policy_document"
+
+
+WRAPPED_ZH = "首页 > 新闻中心 > 工作动态\n发布时间：2022-05　　来源：本站　　浏览次数：321\n【字体：大 中 小】\n\n{title}\n\n{lede}"
+
+
+@pytest.mark.parametrize(("title", "lede", "expected"), [
+    # the lede comes after the page's wrapping lines, the title again and a time phrase
+    ("某省：推进区块链在政务服务中应用", "近日，某省大数据局印发通知，部署区块链政务应用工作。" + BODY_ZH, "policy_document"),
+    # a company's product in the same place announces no document
+    ("某公司推出区块链存证平台", "近日，某公司发布区块链存证平台，服务中小企业。" + BODY_ZH, "news_report"),
+])
+def test_the_lede_starts_at_the_first_sentence(title, lede, expected):
+    assert classify(title, WRAPPED_ZH.format(title=title, lede=lede))["doc_type"] == expected
+
+
+@pytest.mark.parametrize("dateline", ["BEIJING, Dec 3 -- ", "SOMECITY — ", "新华社北京3月2日电　", "【某某新闻网／记者某某／台北报导】"])
+def test_a_dateline_is_not_the_lede(dateline):
+    zh = dateline[0] in "新【"
+    lede = ("某部近日印发指导意见，要求加快区块链技术应用。" + BODY_ZH) if zh else \
+        ("The ministry has issued a guideline on blockchain use in customs, officials said. " + BODY_EN)
+    title = "某部推动区块链技术应用" if zh else "Ministry pushes blockchain use in customs"
+    assert classify(title, title + "\n" + dateline + lede)["doc_type"] == "policy_document"
