@@ -35,11 +35,18 @@ _SENTENCE = re.compile(r"[。，！？；]|[.,;!?](?:\s|$)")
 # 【某某网／记者某某／台北报导】, BEIJING, Dec 14 --, YINCHUAN —.
 _DATELINE = re.compile(
     r"(?:【[^】\n]{1,40}】\s*)?"
-    r"(?:[^，。\n]{0,20}?(?:\d{1,2}日电|本[报報][讯訊]|[网網台社][讯訊])(?:[（(][^）)\n]{0,20}[）)])?\s*"
+    r"(?:[^，。\n]{0,20}?(?:\d{1,2}日[电電]|本[报報][讯訊]|[网網台社][讯訊])(?:[（(][^）)\n]{0,20}[）)])?\s*"
     r"|[a-z][a-z'’ .-]{1,30}(?:, [a-z]{3,9}\.? \d{1,2})?(?: \([^)\n]{1,30}\))? ?(?:--|—|–) ?)?")
 # The first clauses of a lede may only say when (近日，日前，On Tuesday,): the lede is the first
 # clause at least this long.
 _LEDE_MIN = 7
+# An English first sentence (a letter or digit first) and its end.
+_LATIN = re.compile(r"[\"'“‘(]?[a-z0-9]")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+# A firm this close after the verb issued the paper itself (a plan released by a company).
+_ISSUER_SPAN = 40
+# Verbs of release (not of approval) after the document an English lede names as its source.
+_RELEASED = frozenset({"released", "issued", "unveiled", "published", "announced", "rolled out"})
 # Wrapping lines are looked for this far into the text.
 _WRAP_MAX = 400
 
@@ -91,6 +98,16 @@ def _lede(lex: Lexicon, folded: str, start: int) -> tuple[int, int]:
     return start, len(folded) if stop is None else stop.start()
 
 
+def _source_last(folded: str, start: int, verb: Hit, noun: Hit) -> bool:
+    """Whether an English first sentence names its source last, the document before a verb of
+    release: "…, according to a plan released on Monday" is news of the plan; "under a plan
+    approved by" is its basis."""
+    if not _LATIN.match(folded, start) or folded[verb[0]:verb[1]] not in _RELEASED or verb[1] <= noun[0]:
+        return False
+    stop = _SENTENCE_END.search(folded, start)
+    return stop is None or verb[1] <= stop.start()
+
+
 def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], folded: str, lead_start: int) -> float:
     """``lede_weight`` when the lede's first clause is a body issuing a document (江西省工信厅
     印发通知，…: the news is the document): the verb before the document (not "under a plan
@@ -98,9 +115,14 @@ def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], fol
     ``lead_weight`` (a document cited further on)."""
     rules = lex.doc_rules
     lede_start, lede_end = _lede(lex, folded, lead_start)
-    if any(lede_start <= verb[0] and noun[1] <= lede_end and verb[1] <= noun[0]
-           for verb, noun in zip(pairs[::2], pairs[1::2])):
-        if not any(lede_start <= h[0] < lede_end for h in hits.get(SIGNAL + "company", ())):
+    companies = [h[0] for h in hits.get(SIGNAL + "company", ())]
+    for verb, noun in zip(pairs[::2], pairs[1::2]):
+        if lede_start <= verb[0] and verb[1] <= noun[0] and noun[1] <= lede_end:
+            if not any(lede_start <= c < lede_end for c in companies):
+                return rules.lede_weight
+        # the issuer follows the verb (released by a firm: its own paper); firms named
+        # before the document are whom it concerns
+        elif _source_last(folded, lead_start, verb, noun) and not any(verb[1] <= c < verb[1] + _ISSUER_SPAN for c in companies):
             return rules.lede_weight
     return rules.lead_weight
 

@@ -76,3 +76,16 @@ def test_a_dateline_is_not_the_lede(dateline):
         ("The ministry has issued a guideline on blockchain use in customs, officials said. " + BODY_EN)
     title = "某部推动区块链技术应用" if zh else "Ministry pushes blockchain use in customs"
     assert classify(title, title + "\n" + dateline + lede)["doc_type"] == "policy_document"
+
+
+@pytest.mark.parametrize(("lede", "expected"), [
+    # the first sentence names a released document as its source, last: news of the document
+    ("The city will pay blockchain start-ups a rent subsidy for three years, according to an "
+     "action plan released by the municipal government on Monday.", "policy_document"),
+    ("Farms will record every crate on a traceability chain, under rules issued by the county.", "policy_document"),
+    # a plan approved earlier is the basis of what is reported, and a firm's own plan is no document
+    ("The housing bureau has moved rental contracts onto a ledger, under a plan approved by the city.", "news_report"),
+    ("Clients can settle invoices on the ledger, according to a plan released by the company last week.", "news_report"),
+])
+def test_an_english_lede_may_name_its_document_last(lede, expected):
+    assert classify("City moves services onto blockchain", lede + " " + BODY_EN)["doc_type"] == expected
