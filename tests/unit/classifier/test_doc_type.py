@@ -19,6 +19,10 @@ BODY_EN = ("Officials said the city would support blockchain use in government s
     ("區塊鏈產業發展行動計劃正式頒佈", BODY_ZH, "policy_document"),
     ("City unveils three-year plan for blockchain pilot zone", BODY_EN, "policy_document"),
     ("Blockchain guidelines released by provincial regulators", BODY_EN, "policy_document"),
+    # a standard or a regulator's public notice is a document too
+    ("某市发布区块链溯源服务地方标准", BODY_ZH, "policy_document"),
+    ("Central bank issues security standard for blockchain applications", BODY_EN, "policy_document"),
+    ("金融管理局发出通告提醒市民防范虚拟货币风险", BODY_ZH, "policy_document"),
     # the verb alone, or verb and noun in different clauses, announce no document
     ("Tax bureau issues first blockchain e-invoice", BODY_EN, "news_report"),
     ("Start-up launches blockchain wallet, plans to expand abroad", BODY_EN, "news_report"),
