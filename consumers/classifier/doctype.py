@@ -1,14 +1,18 @@
 """The document type of an article (taxonomy.md "doc_type"), decided in a fixed order.
 
 1. A company speaking of itself (``first_person``: 我司, 喜报, our company) in the title
-   or the lead: ``commentary``, whatever else it reports (a promotional piece).
+   or the lead: ``commentary``, whatever else it reports (a promotional piece), unless the
+   title names an official's speech (an official congratulates for a government).
 2. Every type scores its cues: title cues only in the title, text cues anywhere; each
    distinct phrase counts once, word forms included (a news story's ten "said" are one
-   cue; so are "lawmaker" and "lawmakers").
+   cue; so are "lawmaker" and "lawmakers"). A weight-0 cue hides those inside it (委员会).
 3. An announcement (``announcement``: an issuing verb and a document noun in one clause,
    印发《…方案》, unveils plan, 名单公布) adds to ``policy_document``: ``title_weight`` in
-   the title, ``lede_weight`` in the text's first clause (the lede: 某厅印发通知，…),
-   ``lead_weight`` elsewhere in the lead. News announcing a document is a policy document.
+   the title, ``lede_weight`` in the lede, ``lead_weight`` elsewhere in the lead. The lead
+   starts at the first sentence, after the lines a page wraps the article in and a
+   dateline; the lede is its first clause (某厅印发通知，…), or an English first sentence
+   naming its source last (…, according to a plan released on Monday). News announcing a
+   document is a policy document.
 4. The highest score wins if it reaches ``min_score``; ties go to the type listed first in
    ``priority``. Otherwise the default (``news_report``).
 
@@ -132,13 +136,21 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
     """The doc type and the hits behind it (empty for the default)."""
     rules = lex.doc_rules
     selfish = [h for h in hits.get("first_person", ()) if h[0] < lead_end]
-    if selfish:
+    # an official speaking for a government (我代表市政府…表示热烈祝贺) is no company
+    spoken = any(h[0] < title_end and h[2].title_only and h[2].labels[0] == "official_speech" and h[2].weight >= 2
+                 for h in hits.get("doctype", ()))
+    if selfish and not spoken:
         return "commentary", selfish
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
-    for hit in hits.get("doctype", ()):
+    cues = hits.get("doctype", [])
+    # a weight-0 phrase hides those inside it: 委员 inside 委员会 (a committee) is no member
+    names = [(h[0], h[1]) for h in cues if not h[2].weight]
+    for hit in cues:
         start, end, term = hit
+        if not term.weight or any(s <= start and end <= e for s, e in names):
+            continue
         if term.title_only and start >= title_end:
             continue
         label = term.labels[0]

@@ -34,6 +34,10 @@ BODY_EN = ("Officials said the city would support blockchain use in government s
     # a company speaking of itself is a promotional piece, whatever it reports
     ("喜报！我司区块链平台入选国家区块链创新应用试点名单", BODY_ZH, "commentary"),
     ("Our company joins national blockchain pilot list", BODY_EN, "commentary"),
+    # an official congratulating for a government in a speech is no company
+    ("某市副市长在区块链大会上的讲话", "首先，我代表市政府对大会的召开表示热烈祝贺！" + BODY_ZH, "official_speech"),
+    # a committee is no committee member
+    ("某市仲裁委员会上线区块链存证平台", BODY_ZH, "news_report"),
 ])
 def test_title_decides_the_type(title, text, expected):
     assert classify(title, text)["doc_type"] == expected
