@@ -34,6 +34,13 @@ BODY_EN = ("Officials said the city would support blockchain use in government s
     # a company speaking of itself is a promotional piece, whatever it reports
     ("喜报！我司区块链平台入选国家区块链创新应用试点名单", BODY_ZH, "commentary"),
     ("Our company joins national blockchain pilot list", BODY_EN, "commentary"),
+    # an explainer's question, a course's advertisement, an author's view, a reader addressed
+    ("智能合约是什么？一个例子讲明白", BODY_ZH, "commentary"),
+    ("区块链开发训练营春季招生", "零基础也能学，八周完成三个项目。" + BODY_ZH, "commentary"),
+    ("Law firm note: new blockchain filing rules", "In our view, the rules reach further than "
+     "most firms expect. " + BODY_EN, "commentary"),
+    ("Keeping a wallet safe", "If you keep coins on an exchange, your keys are held by others. " + BODY_EN,
+     "commentary"),
     # an official congratulating for a government in a speech is no company
     ("某市副市长在区块链大会上的讲话", "首先，我代表市政府对大会的召开表示热烈祝贺！" + BODY_ZH, "official_speech"),
     # a committee is no committee member
