@@ -41,6 +41,9 @@ BODY_EN = ("Officials said the city would support blockchain use in government s
      "most firms expect. " + BODY_EN, "commentary"),
     ("Keeping a wallet safe", "If you keep coins on an exchange, your keys are held by others. " + BODY_EN,
      "commentary"),
+    # an official's interview: the title names the official, the text the interview
+    ("某省商务厅负责人：区块链让跨境贸易单证更可信", "该负责人日前在接受本报记者专访时表示，将扩大试点。" + BODY_ZH,
+     "official_speech"),
     # an official congratulating for a government in a speech is no company
     ("某市副市长在区块链大会上的讲话", "首先，我代表市政府对大会的召开表示热烈祝贺！" + BODY_ZH, "official_speech"),
     # a committee is no committee member
