@@ -107,3 +107,17 @@ def test_a_dateline_is_not_the_lede(dateline):
 ])
 def test_an_english_lede_may_name_its_document_last(lede, expected):
     assert classify("City moves services onto blockchain", lede + " " + BODY_EN)["doc_type"] == expected
+
+
+def test_obligations_imposed_report_a_rule():
+    lede = ("The district has required all rental operators to register leases on a blockchain platform. "
+            "Under rules issued by the housing bureau, landlords must not list a flat before its record is checked. ")
+    assert classify("District moves rental leases onto blockchain", lede + BODY_EN)["doc_type"] == "policy_document"
+    # the same news without the obligations is a report
+    plain = ("The district has invited rental operators to register leases on a blockchain platform. "
+             "Under rules issued by the housing bureau, landlords may list a flat before its record is checked. ")
+    assert classify("District moves rental leases onto blockchain", plain + BODY_EN)["doc_type"] == "news_report"
+
+
+def test_a_city_included_in_a_pilot_is_news_unless_a_document_is_named():
+    assert classify("数字人民币试点再扩容 两城市纳入", BODY_ZH)["doc_type"] == "news_report"
