@@ -51,6 +51,9 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 _ISSUER_SPAN = 40
 # Verbs of release (not of approval) after the document an English lede names as its source.
 _RELEASED = frozenset({"released", "issued", "unveiled", "published", "announced", "rolled out"})
+# A document as the subject of what it says (方案提出，《…》明确, the plan calls for): the
+# article reports the document's content.
+_DOCUMENT_SAYS = re.compile(r"[》」]?(?:提出|明确|要求|规定|指出)|[”\"]? (?:calls for|sets out|requires|says|proposes|aims)\b")
 # Wrapping lines are looked for this far into the text.
 _WRAP_MAX = 400
 
@@ -172,6 +175,13 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
         if in_title or in_lead:
             scores["policy_document"] += rules.title_weight if in_title else _lead_weight(lex, in_lead, hits, folded, lead_start)
             evidence["policy_document"] += in_title or in_lead
+    # a document the lead quotes as saying something is what the article reports (as a lede
+    # announcing it); further down it may be background
+    said = [n for n in outermost([n for n in hits.get("doc_noun", ()) if title_end <= n[0] < lead_end])
+            if n[2].weight > 0 and _DOCUMENT_SAYS.match(folded, n[1])]
+    if said:
+        scores["policy_document"] += rules.lede_weight
+        evidence["policy_document"] += said[:1]
     if scores:
         best = max(scores, key=lambda label: (scores[label], -rules.priority.index(label)))
         if scores[best] >= rules.min_score:

@@ -121,3 +121,15 @@ def test_obligations_imposed_report_a_rule():
 
 def test_a_city_included_in_a_pilot_is_news_unless_a_document_is_named():
     assert classify("数字人民币试点再扩容 两城市纳入", BODY_ZH)["doc_type"] == "news_report"
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # the lead quotes a document as saying something: the article reports the document
+    ("某市提出建设区块链应用标杆城市", "《某市数字城市发展纲要》提出，到2027年建成区块链政务平台。" + BODY_ZH, "policy_document"),
+    ("Province targets drone corridors", "The province's new plan calls for drone corridors and the use of "
+     "blockchain in airspace management. " + BODY_EN, "policy_document"),
+    # the same document quoted far below the lead is background
+    ("某市区块链政务平台上线", BODY_ZH * 4 + "《某市数字城市发展纲要》提出，到2027年建成区块链政务平台。", "news_report"),
+])
+def test_a_document_quoted_in_the_lead(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
