@@ -125,7 +125,7 @@ def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], fol
     companies = [h[0] for h in hits.get(SIGNAL + "company", ())]
     for verb, noun in zip(pairs[::2], pairs[1::2]):
         if lede_start <= verb[0] and verb[1] <= noun[0] and noun[1] <= lede_end:
-            if not any(lede_start <= c < lede_end for c in companies):
+            if not any(lede_start <= c < lede_end and not verb[1] <= c < noun[0] for c in companies):
                 return rules.lede_weight
         # the issuer follows the verb (released by a firm: its own paper); firms named
         # before the document are whom it concerns

@@ -19,6 +19,8 @@ BODY_EN = ("Officials said the city would support blockchain use in government s
     ("區塊鏈產業發展行動計劃正式頒佈", BODY_ZH, "policy_document"),
     ("City unveils three-year plan for blockchain pilot zone", BODY_EN, "policy_document"),
     ("Blockchain guidelines released by provincial regulators", BODY_EN, "policy_document"),
+    # a draft act drawn up (拟定) is announced
+    ("监管机构拟定虚拟资产服务法草案", BODY_ZH, "policy_document"),
     # a standard or a regulator's public notice is a document too
     ("某市发布区块链溯源服务地方标准", BODY_ZH, "policy_document"),
     ("Central bank issues security standard for blockchain applications", BODY_EN, "policy_document"),
@@ -133,3 +135,11 @@ def test_a_city_included_in_a_pilot_is_news_unless_a_document_is_named():
 ])
 def test_a_document_quoted_in_the_lead(title, text, expected):
     assert classify(title, text)["doc_type"] == expected
+
+
+def test_a_product_named_inside_the_document_is_no_issuing_company():
+    lede = "农业部今日公布「农产品产销履历区块链化推动计划」，将投入三亿元。"
+    assert classify("农业部推动产销履历上链", lede + BODY_ZH)["doc_type"] == "policy_document"
+    # a company issuing in the lede is its own announcement
+    firm = "某科技公司今日公布「区块链推动计划」，将投入三亿元。"
+    assert classify("某科技公司推动产销履历上链", firm + BODY_ZH)["doc_type"] == "news_report"
