@@ -19,6 +19,8 @@ BODY_EN = ("Officials said the city would support blockchain use in government s
     ("區塊鏈產業發展行動計劃正式頒佈", BODY_ZH, "policy_document"),
     ("City unveils three-year plan for blockchain pilot zone", BODY_EN, "policy_document"),
     ("Blockchain guidelines released by provincial regulators", BODY_EN, "policy_document"),
+    # a year's work points are a plan
+    ("某省数字政府建设2024年工作要点：推广区块链政务应用", BODY_ZH, "policy_document"),
     # a draft act drawn up (拟定) is announced
     ("监管机构拟定虚拟资产服务法草案", BODY_ZH, "policy_document"),
     # a standard or a regulator's public notice is a document too
