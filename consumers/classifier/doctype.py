@@ -54,6 +54,10 @@ _RELEASED = frozenset({"released", "issued", "unveiled", "published", "announced
 # A document as the subject of what it says (方案提出，《…》明确, the plan calls for): the
 # article reports the document's content.
 _DOCUMENT_SAYS = re.compile(r"[》」]?(?:提出|明确|要求|规定|指出)|[”\"]? (?:calls for|sets out|requires|says|proposes|aims)\b")
+# A document a headline names after "under", "citing" (…under data-sharing rules; …citing
+# the 2021 trading ban) is the basis of the news, not the news.
+_BASIS = re.compile(r"\b(?:under|citing|despite|amid|according to|in line with|following)\b[^,:;|]*$")
+_BASIS_SPAN = 40
 # Wrapping lines are looked for this far into the text.
 _WRAP_MAX = 400
 
@@ -153,6 +157,8 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
     for hit in cues:
         start, end, term = hit
         if not term.weight or any(s <= start and end <= e for s, e in names):
+            continue
+        if term.title_only and start < title_end and _BASIS.search(folded, max(0, start - _BASIS_SPAN), start):
             continue
         if term.title_only and start >= title_end:
             continue

@@ -27,6 +27,10 @@ BODY_EN = ("Officials said the city would support blockchain use in government s
     ("某市发布区块链溯源服务地方标准", BODY_ZH, "policy_document"),
     ("Central bank issues security standard for blockchain applications", BODY_EN, "policy_document"),
     ("金融管理局发出通告提醒市民防范虚拟货币风险", BODY_ZH, "policy_document"),
+    # a document a headline names as the basis of what happened is not the news
+    ("Police break up crypto trading ring citing the 2021 trading ban", BODY_EN, "news_report"),
+    ("City departments share data on blockchain under new access rules", BODY_EN, "news_report"),
+    ("Province bans crypto mining", BODY_EN, "policy_document"),
     # the verb alone, or verb and noun in different clauses, announce no document
     ("Tax bureau issues first blockchain e-invoice", BODY_EN, "news_report"),
     ("Start-up launches blockchain wallet, plans to expand abroad", BODY_EN, "news_report"),
