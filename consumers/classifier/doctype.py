@@ -58,6 +58,9 @@ _DOCUMENT_SAYS = re.compile(r"[》」]?(?:提出|明确|要求|规定|指出)|[�
 # the 2021 trading ban) is the basis of the news, not the news.
 _BASIS = re.compile(r"\b(?:under|citing|despite|amid|according to|in line with|following)\b[^,:;|]*$")
 _BASIS_SPAN = 40
+# Above the first sentence a page may print a column's tag (【财经评析】, 【观点】) with the
+# headline: its commentary title cues count there too (others: tested, no gain).
+_HEADLINE_MATTER = {"commentary"}
 # Wrapping lines are looked for this far into the text.
 _WRAP_MAX = 400
 
@@ -151,6 +154,7 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
+    lead_start = _lead_start(folded, title_end)
     cues = hits.get("doctype", [])
     # a weight-0 phrase hides those inside it: 委员 inside 委员会 (a committee) is no member
     names = [(h[0], h[1]) for h in cues if not h[2].weight]
@@ -160,7 +164,7 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
             continue
         if term.title_only and start < title_end and _BASIS.search(folded, max(0, start - _BASIS_SPAN), start):
             continue
-        if term.title_only and start >= title_end:
+        if term.title_only and start >= title_end and not (start < lead_start and term.labels[0] in _HEADLINE_MATTER):
             continue
         label = term.labels[0]
         evidence[label].append(hit)
@@ -170,7 +174,6 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
             scores[label] += term.weight
     # Pairs start before the lead's end: nothing later counts, and no later noun holds an
     # earlier one (a longer phrase around a noun starts where it does or before).
-    lead_start = _lead_start(folded, title_end)
     lead_end += lead_start - title_end - 1  # as long, from the first sentence
     verbs = [v for v in hits.get("issue_verb", ()) if v[0] < lead_end]
     nouns = [n for n in hits.get("doc_noun", ()) if n[0] < lead_end]

@@ -149,3 +149,11 @@ def test_a_product_named_inside_the_document_is_no_issuing_company():
     # a company issuing in the lede is its own announcement
     firm = "某科技公司今日公布「区块链推动计划」，将投入三亿元。"
     assert classify("某科技公司推动产销履历上链", firm + BODY_ZH)["doc_type"] == "news_report"
+
+
+def test_a_column_tag_above_the_first_sentence_marks_commentary():
+    title = "虚拟资产新规下的平台之路"
+    tagged = "【财经评析】" + title + "\n文／某某\n监管机构日前公布新规，平台今后均需取得许可。" + BODY_ZH
+    assert classify(title, tagged)["doc_type"] == "commentary"
+    # the same tag far below the top is a link to another piece
+    assert classify(title, "监管机构日前公布新规，平台今后均需取得许可。" + BODY_ZH * 3 + "\n【财经评析】")["doc_type"] == "news_report"
