@@ -147,9 +147,8 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
     rules = lex.doc_rules
     selfish = [h for h in hits.get("first_person", ()) if h[0] < lead_end]
     # an official speaking for a government (我代表市政府…表示热烈祝贺) is no company
-    spoken = any(h[0] < title_end and h[2].title_only and h[2].labels[0] == "official_speech" and h[2].weight >= 2
-                 for h in hits.get("doctype", ()))
-    if selfish and not spoken:
+    if selfish and not any(h[0] < title_end and h[2].title_only and h[2].labels[0] == "official_speech"
+                           and h[2].weight >= 2 for h in hits.get("doctype", ())):
         return "commentary", selfish
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
@@ -160,11 +159,13 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
     names = [(h[0], h[1]) for h in cues if not h[2].weight]
     for hit in cues:
         start, end, term = hit
-        if not term.weight or any(s <= start and end <= e for s, e in names):
-            continue
-        if term.title_only and start < title_end and _BASIS.search(folded, max(0, start - _BASIS_SPAN), start):
-            continue
-        if term.title_only and start >= title_end and not (start < lead_start and term.labels[0] in _HEADLINE_MATTER):
+        if term.title_only:
+            if start >= title_end:
+                if not (start < lead_start and term.labels[0] in _HEADLINE_MATTER):
+                    continue
+            elif _BASIS.search(folded, max(0, start - _BASIS_SPAN), start):
+                continue
+        if not term.weight or names and any(s <= start and end <= e for s, e in names):
             continue
         label = term.labels[0]
         evidence[label].append(hit)
