@@ -1,14 +1,18 @@
 """The document type of an article (taxonomy.md "doc_type"), decided in a fixed order.
 
 1. A company speaking of itself (``first_person``: 我司, 喜报, our company) in the title
-   or the lead: ``commentary``, whatever else it reports (a promotional piece).
+   or the lead: ``commentary``, whatever else it reports (a promotional piece), unless the
+   title names an official's speech (an official congratulates for a government).
 2. Every type scores its cues: title cues only in the title, text cues anywhere; each
    distinct phrase counts once, word forms included (a news story's ten "said" are one
-   cue; so are "lawmaker" and "lawmakers").
+   cue; so are "lawmaker" and "lawmakers"). A weight-0 cue hides those inside it (委员会).
 3. An announcement (``announcement``: an issuing verb and a document noun in one clause,
    印发《…方案》, unveils plan, 名单公布) adds to ``policy_document``: ``title_weight`` in
-   the title, ``lede_weight`` in the text's first clause (the lede: 某厅印发通知，…),
-   ``lead_weight`` elsewhere in the lead. News announcing a document is a policy document.
+   the title, ``lede_weight`` in the lede, ``lead_weight`` elsewhere in the lead. The lead
+   starts at the first sentence, after the lines a page wraps the article in and a
+   dateline; the lede is its first clause (某厅印发通知，…), or an English first sentence
+   naming its source last (…, according to a plan released on Monday). News announcing a
+   document is a policy document.
 4. The highest score wins if it reaches ``min_score``; ties go to the type listed first in
    ``priority``. Otherwise the default (``news_report``).
 
@@ -17,6 +21,7 @@ The cues and weights are data: lexicons/doc_types.yaml.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -25,6 +30,57 @@ from consumers.classifier.lexicon import SIGNAL
 
 if TYPE_CHECKING:
     from consumers.classifier.lexicon import Lexicon
+
+
+# A page wraps its article in lines that hold no sentence: breadcrumbs (首页 > 新闻中心), a
+# date and source line, font switches, the title again. Such a line has no sentence mark.
+_SENTENCE = re.compile(r"[。，！？；]|[.,;!?](?:\s|$)")
+# A dateline or byline before the first sentence: 新华社深圳11月20日电, 本报讯, 河北新闻网讯（记者 某某）,
+# 【某某网／记者某某／台北报导】, BEIJING, Dec 14 --, YINCHUAN —.
+_DATELINE = re.compile(
+    r"(?:【[^】\n]{1,40}】\s*)?"
+    r"(?:[^，。\n]{0,20}?(?:\d{1,2}日[电電]|本[报報][讯訊]|[网網台社][讯訊])(?:[（(][^）)\n]{0,20}[）)])?\s*"
+    r"|[a-z][a-z'’ .-]{1,30}(?:, [a-z]{3,9}\.? \d{1,2})?(?: \([^)\n]{1,30}\))? ?(?:--|—|–) ?)?")
+# The first clauses of a lede may only say when (近日，日前，On Tuesday,): the lede is the first
+# clause at least this long.
+_LEDE_MIN = 7
+# An English first sentence (a letter or digit first) and its end.
+_LATIN = re.compile(r"[\"'“‘(]?[a-z0-9]")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+# A firm this close after the verb issued the paper itself (a plan released by a company).
+_ISSUER_SPAN = 40
+# Verbs of release (not of approval) after the document an English lede names as its source.
+_RELEASED = frozenset({"released", "issued", "unveiled", "published", "announced", "rolled out"})
+# A document as the subject of what it says (方案提出，《…》明确, the plan calls for): the
+# article reports the document's content.
+_DOCUMENT_SAYS = re.compile(r"[》」]?(?:提出|明确|要求|规定|指出)|[”\"]? (?:calls for|sets out|requires|says|proposes|aims)\b")
+# A document a headline names after "under", "citing" (…under data-sharing rules; …citing
+# the 2021 trading ban) is the basis of the news, not the news.
+_BASIS = re.compile(r"\b(?:under|citing|despite|amid|according to|in line with|following)\b[^,:;|]*$")
+_BASIS_SPAN = 40
+# Above the first sentence a page may print a column's tag (【财经评析】, 【观点】) with the
+# headline: its commentary title cues count there too (others: tested, no gain).
+_HEADLINE_MATTER = {"commentary"}
+# Wrapping lines are looked for this far into the text.
+_WRAP_MAX = 400
+
+
+def _lead_start(folded: str, title_end: int) -> int:
+    """Where the article's first sentence starts: after the lines a page wraps it in, the
+    title repeated, and a dateline (the lead is counted from here)."""
+    title = folded[:title_end].strip()
+    start = title_end + 1
+    while start < min(len(folded), title_end + _WRAP_MAX):
+        stop = folded.find("\n", start)
+        stop = len(folded) if stop < 0 else stop
+        line = folded[start:stop].strip()
+        if line and line != title and _SENTENCE.search(line):
+            break
+        start = stop + 1
+    else:
+        return title_end + 1  # no sentence near the top: count from the text's start
+    dateline = _DATELINE.match(folded, start)
+    return dateline.end() if dateline else start
 
 
 def _announcements(lex: Lexicon, verbs: list[Hit], nouns: list[Hit], folded: str, end: int) -> list[Hit]:
@@ -46,16 +102,41 @@ def _announcements(lex: Lexicon, verbs: list[Hit], nouns: list[Hit], folded: str
     return found
 
 
-def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], folded: str, title_end: int) -> float:
+def _lede(lex: Lexicon, folded: str, start: int) -> tuple[int, int]:
+    """The lede: the first clause from ``start`` at least ``_LEDE_MIN`` characters long (近日，
+    is only when)."""
+    stop = lex.doc_rules.clause_break.search(folded, start)
+    while stop is not None and stop.start() - start < _LEDE_MIN:
+        start = stop.end()
+        stop = lex.doc_rules.clause_break.search(folded, start)
+    return start, len(folded) if stop is None else stop.start()
+
+
+def _source_last(folded: str, start: int, verb: Hit, noun: Hit) -> bool:
+    """Whether an English first sentence names its source last, the document before a verb of
+    release: "…, according to a plan released on Monday" is news of the plan; "under a plan
+    approved by" is its basis."""
+    if not _LATIN.match(folded, start) or folded[verb[0]:verb[1]] not in _RELEASED or verb[1] <= noun[0]:
+        return False
+    stop = _SENTENCE_END.search(folded, start)
+    return stop is None or verb[1] <= stop.start()
+
+
+def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], folded: str, lead_start: int) -> float:
     """``lede_weight`` when the lede's first clause is a body issuing a document (江西省工信厅
     印发通知，…: the news is the document): the verb before the document (not "under a plan
     approved by", a basis) and no company in the clause (a listed firm's 公告); else
     ``lead_weight`` (a document cited further on)."""
     rules = lex.doc_rules
-    stop = rules.clause_break.search(folded, title_end + 1)
-    lede_end = len(folded) if stop is None else stop.start()
-    if any(noun[1] <= lede_end and verb[1] <= noun[0] for verb, noun in zip(pairs[::2], pairs[1::2])):
-        if not any(title_end < h[0] < lede_end for h in hits.get(SIGNAL + "company", ())):
+    lede_start, lede_end = _lede(lex, folded, lead_start)
+    companies = [h[0] for h in hits.get(SIGNAL + "company", ())]
+    for verb, noun in zip(pairs[::2], pairs[1::2]):
+        if lede_start <= verb[0] and verb[1] <= noun[0] and noun[1] <= lede_end:
+            if not any(lede_start <= c < lede_end and not verb[1] <= c < noun[0] for c in companies):
+                return rules.lede_weight
+        # the issuer follows the verb (released by a firm: its own paper); firms named
+        # before the document are whom it concerns
+        elif _source_last(folded, lead_start, verb, noun) and not any(verb[1] <= c < verb[1] + _ISSUER_SPAN for c in companies):
             return rules.lede_weight
     return rules.lead_weight
 
@@ -65,14 +146,26 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
     """The doc type and the hits behind it (empty for the default)."""
     rules = lex.doc_rules
     selfish = [h for h in hits.get("first_person", ()) if h[0] < lead_end]
-    if selfish:
+    # an official speaking for a government (我代表市政府…表示热烈祝贺) is no company
+    if selfish and not any(h[0] < title_end and h[2].title_only and h[2].labels[0] == "official_speech"
+                           and h[2].weight >= 2 for h in hits.get("doctype", ())):
         return "commentary", selfish
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
-    for hit in hits.get("doctype", ()):
+    lead_start = _lead_start(folded, title_end)
+    cues = hits.get("doctype", [])
+    # a weight-0 phrase hides those inside it: 委员 inside 委员会 (a committee) is no member
+    names = [(h[0], h[1]) for h in cues if not h[2].weight]
+    for hit in cues:
         start, end, term = hit
-        if term.title_only and start >= title_end:
+        if term.title_only:
+            if start >= title_end:
+                if not (start < lead_start and term.labels[0] in _HEADLINE_MATTER):
+                    continue
+            elif _BASIS.search(folded, max(0, start - _BASIS_SPAN), start):
+                continue
+        if not term.weight or names and any(s <= start and end <= e for s, e in names):
             continue
         label = term.labels[0]
         evidence[label].append(hit)
@@ -82,6 +175,7 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
             scores[label] += term.weight
     # Pairs start before the lead's end: nothing later counts, and no later noun holds an
     # earlier one (a longer phrase around a noun starts where it does or before).
+    lead_end += lead_start - title_end - 1  # as long, from the first sentence
     verbs = [v for v in hits.get("issue_verb", ()) if v[0] < lead_end]
     nouns = [n for n in hits.get("doc_noun", ()) if n[0] < lead_end]
     if verbs and nouns:
@@ -89,8 +183,15 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
         in_title = _announcements(lex, verbs, nouns, folded, title_end)
         in_lead = [] if in_title else _announcements(lex, [v for v in verbs if v[0] >= title_end], nouns, folded, lead_end)
         if in_title or in_lead:
-            scores["policy_document"] += rules.title_weight if in_title else _lead_weight(lex, in_lead, hits, folded, title_end)
+            scores["policy_document"] += rules.title_weight if in_title else _lead_weight(lex, in_lead, hits, folded, lead_start)
             evidence["policy_document"] += in_title or in_lead
+    # a document the lead quotes as saying something is what the article reports (as a lede
+    # announcing it); further down it may be background
+    said = [n for n in outermost([n for n in hits.get("doc_noun", ()) if title_end <= n[0] < lead_end])
+            if n[2].weight > 0 and _DOCUMENT_SAYS.match(folded, n[1])]
+    if said:
+        scores["policy_document"] += rules.lede_weight
+        evidence["policy_document"] += said[:1]
     if scores:
         best = max(scores, key=lambda label: (scores[label], -rules.priority.index(label)))
         if scores[best] >= rules.min_score:

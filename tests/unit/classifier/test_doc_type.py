@@ -19,6 +19,18 @@ BODY_EN = ("Officials said the city would support blockchain use in government s
     ("區塊鏈產業發展行動計劃正式頒佈", BODY_ZH, "policy_document"),
     ("City unveils three-year plan for blockchain pilot zone", BODY_EN, "policy_document"),
     ("Blockchain guidelines released by provincial regulators", BODY_EN, "policy_document"),
+    # a year's work points are a plan
+    ("某省数字政府建设2024年工作要点：推广区块链政务应用", BODY_ZH, "policy_document"),
+    # a draft act drawn up (拟定) is announced
+    ("监管机构拟定虚拟资产服务法草案", BODY_ZH, "policy_document"),
+    # a standard or a regulator's public notice is a document too
+    ("某市发布区块链溯源服务地方标准", BODY_ZH, "policy_document"),
+    ("Central bank issues security standard for blockchain applications", BODY_EN, "policy_document"),
+    ("金融管理局发出通告提醒市民防范虚拟货币风险", BODY_ZH, "policy_document"),
+    # a document a headline names as the basis of what happened is not the news
+    ("Police break up crypto trading ring citing the 2021 trading ban", BODY_EN, "news_report"),
+    ("City departments share data on blockchain under new access rules", BODY_EN, "news_report"),
+    ("Province bans crypto mining", BODY_EN, "policy_document"),
     # the verb alone, or verb and noun in different clauses, announce no document
     ("Tax bureau issues first blockchain e-invoice", BODY_EN, "news_report"),
     ("Start-up launches blockchain wallet, plans to expand abroad", BODY_EN, "news_report"),
@@ -30,6 +42,20 @@ BODY_EN = ("Officials said the city would support blockchain use in government s
     # a company speaking of itself is a promotional piece, whatever it reports
     ("喜报！我司区块链平台入选国家区块链创新应用试点名单", BODY_ZH, "commentary"),
     ("Our company joins national blockchain pilot list", BODY_EN, "commentary"),
+    # an explainer's question, a course's advertisement, an author's view, a reader addressed
+    ("智能合约是什么？一个例子讲明白", BODY_ZH, "commentary"),
+    ("区块链开发训练营春季招生", "零基础也能学，八周完成三个项目。" + BODY_ZH, "commentary"),
+    ("Law firm note: new blockchain filing rules", "In our view, the rules reach further than "
+     "most firms expect. " + BODY_EN, "commentary"),
+    ("Keeping a wallet safe", "If you keep coins on an exchange, your keys are held by others. " + BODY_EN,
+     "commentary"),
+    # an official's interview: the title names the official, the text the interview
+    ("某省商务厅负责人：区块链让跨境贸易单证更可信", "该负责人日前在接受本报记者专访时表示，将扩大试点。" + BODY_ZH,
+     "official_speech"),
+    # an official congratulating for a government in a speech is no company
+    ("某市副市长在区块链大会上的讲话", "首先，我代表市政府对大会的召开表示热烈祝贺！" + BODY_ZH, "official_speech"),
+    # a committee is no committee member
+    ("某市仲裁委员会上线区块链存证平台", BODY_ZH, "news_report"),
 ])
 def test_title_decides_the_type(title, text, expected):
     assert classify(title, text)["doc_type"] == expected
@@ -54,3 +80,80 @@ def test_a_repeated_reporting_verb_is_one_cue():
 def test_first_person_below_the_lead_does_not_decide():
     text = BODY_ZH * 6 + "我公司将积极参与。"
     assert classify("某省发布区块链产业发展八项措施", text)["doc_type"] == "policy_document"
+
+
+WRAPPED_ZH = "首页 > 新闻中心 > 工作动态\n发布时间：2022-05　　来源：本站　　浏览次数：321\n【字体：大 中 小】\n\n{title}\n\n{lede}"
+
+
+@pytest.mark.parametrize(("title", "lede", "expected"), [
+    # the lede comes after the page's wrapping lines, the title again and a time phrase
+    ("某省：推进区块链在政务服务中应用", "近日，某省大数据局印发通知，部署区块链政务应用工作。" + BODY_ZH, "policy_document"),
+    # a company's product in the same place announces no document
+    ("某公司推出区块链存证平台", "近日，某公司发布区块链存证平台，服务中小企业。" + BODY_ZH, "news_report"),
+])
+def test_the_lede_starts_at_the_first_sentence(title, lede, expected):
+    assert classify(title, WRAPPED_ZH.format(title=title, lede=lede))["doc_type"] == expected
+
+
+@pytest.mark.parametrize("dateline", ["BEIJING, Dec 3 -- ", "SOMECITY — ", "新华社北京3月2日电　", "【某某新闻网／记者某某／台北报导】"])
+def test_a_dateline_is_not_the_lede(dateline):
+    zh = dateline[0] in "新【"
+    lede = ("某部近日印发指导意见，要求加快区块链技术应用。" + BODY_ZH) if zh else \
+        ("The ministry has issued a guideline on blockchain use in customs, officials said. " + BODY_EN)
+    title = "某部推动区块链技术应用" if zh else "Ministry pushes blockchain use in customs"
+    assert classify(title, title + "\n" + dateline + lede)["doc_type"] == "policy_document"
+
+
+@pytest.mark.parametrize(("lede", "expected"), [
+    # the first sentence names a released document as its source, last: news of the document
+    ("The city will pay blockchain start-ups a rent subsidy for three years, according to an "
+     "action plan released by the municipal government on Monday.", "policy_document"),
+    ("Farms will record every crate on a traceability chain, under rules issued by the county.", "policy_document"),
+    # a plan approved earlier is the basis of what is reported, and a firm's own plan is no document
+    ("The housing bureau has moved rental contracts onto a ledger, under a plan approved by the city.", "news_report"),
+    ("Clients can settle invoices on the ledger, according to a plan released by the company last week.", "news_report"),
+])
+def test_an_english_lede_may_name_its_document_last(lede, expected):
+    assert classify("City moves services onto blockchain", lede + " " + BODY_EN)["doc_type"] == expected
+
+
+def test_obligations_imposed_report_a_rule():
+    lede = ("The district has required all rental operators to register leases on a blockchain platform. "
+            "Under rules issued by the housing bureau, landlords must not list a flat before its record is checked. ")
+    assert classify("District moves rental leases onto blockchain", lede + BODY_EN)["doc_type"] == "policy_document"
+    # the same news without the obligations is a report
+    plain = ("The district has invited rental operators to register leases on a blockchain platform. "
+             "Under rules issued by the housing bureau, landlords may list a flat before its record is checked. ")
+    assert classify("District moves rental leases onto blockchain", plain + BODY_EN)["doc_type"] == "news_report"
+
+
+def test_a_city_included_in_a_pilot_is_news_unless_a_document_is_named():
+    assert classify("数字人民币试点再扩容 两城市纳入", BODY_ZH)["doc_type"] == "news_report"
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # the lead quotes a document as saying something: the article reports the document
+    ("某市提出建设区块链应用标杆城市", "《某市数字城市发展纲要》提出，到2027年建成区块链政务平台。" + BODY_ZH, "policy_document"),
+    ("Province targets drone corridors", "The province's new plan calls for drone corridors and the use of "
+     "blockchain in airspace management. " + BODY_EN, "policy_document"),
+    # the same document quoted far below the lead is background
+    ("某市区块链政务平台上线", BODY_ZH * 4 + "《某市数字城市发展纲要》提出，到2027年建成区块链政务平台。", "news_report"),
+])
+def test_a_document_quoted_in_the_lead(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
+
+
+def test_a_product_named_inside_the_document_is_no_issuing_company():
+    lede = "农业部今日公布「农产品产销履历区块链化推动计划」，将投入三亿元。"
+    assert classify("农业部推动产销履历上链", lede + BODY_ZH)["doc_type"] == "policy_document"
+    # a company issuing in the lede is its own announcement
+    firm = "某科技公司今日公布「区块链推动计划」，将投入三亿元。"
+    assert classify("某科技公司推动产销履历上链", firm + BODY_ZH)["doc_type"] == "news_report"
+
+
+def test_a_column_tag_above_the_first_sentence_marks_commentary():
+    title = "虚拟资产新规下的平台之路"
+    tagged = "【财经评析】" + title + "\n文／某某\n监管机构日前公布新规，平台今后均需取得许可。" + BODY_ZH
+    assert classify(title, tagged)["doc_type"] == "commentary"
+    # the same tag far below the top is a link to another piece
+    assert classify(title, "监管机构日前公布新规，平台今后均需取得许可。" + BODY_ZH * 3 + "\n【财经评析】")["doc_type"] == "news_report"
