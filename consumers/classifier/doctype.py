@@ -49,14 +49,8 @@ _LATIN = re.compile(r"[\"'“‘(]?[a-z0-9]")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 # A firm this close after the verb issued the paper itself (a plan released by a company).
 _ISSUER_SPAN = 40
-# Verbs of release (not of approval) after the document an English lede names as its source.
-_RELEASED = frozenset({"released", "issued", "unveiled", "published", "announced", "rolled out"})
-# A document as the subject of what it says (方案提出，《…》明确, the plan calls for): the
-# article reports the document's content.
-_DOCUMENT_SAYS = re.compile(r"[》」]?(?:提出|明确|要求|规定|指出)|[”\"]? (?:calls for|sets out|requires|says|proposes|aims)\b")
-# A document a headline names after "under", "citing" (…under data-sharing rules; …citing
-# the 2021 trading ban) is the basis of the news, not the news.
-_BASIS = re.compile(r"\b(?:under|citing|despite|amid|according to|in line with|following)\b[^,:;|]*$")
+# A headline's words this far before a title cue may name it as the basis of the news
+# (announcement.basis_words).
 _BASIS_SPAN = 40
 # Above the first sentence a page may print a column's tag (【财经评析】, 【观点】) with the
 # headline: its commentary title cues count there too (others: tested, no gain).
@@ -112,11 +106,11 @@ def _lede(lex: Lexicon, folded: str, start: int) -> tuple[int, int]:
     return start, len(folded) if stop is None else stop.start()
 
 
-def _source_last(folded: str, start: int, verb: Hit, noun: Hit) -> bool:
+def _source_last(lex: Lexicon, folded: str, start: int, verb: Hit, noun: Hit) -> bool:
     """Whether an English first sentence names its source last, the document before a verb of
     release: "…, according to a plan released on Monday" is news of the plan; "under a plan
     approved by" is its basis."""
-    if not _LATIN.match(folded, start) or folded[verb[0]:verb[1]] not in _RELEASED or verb[1] <= noun[0]:
+    if not _LATIN.match(folded, start) or folded[verb[0]:verb[1]] not in lex.doc_rules.release_verbs or verb[1] <= noun[0]:
         return False
     stop = _SENTENCE_END.search(folded, start)
     return stop is None or verb[1] <= stop.start()
@@ -136,7 +130,7 @@ def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], fol
                 return rules.lede_weight
         # the issuer follows the verb (released by a firm: its own paper); firms named
         # before the document are whom it concerns
-        elif _source_last(folded, lead_start, verb, noun) and not any(verb[1] <= c < verb[1] + _ISSUER_SPAN for c in companies):
+        elif _source_last(lex, folded, lead_start, verb, noun) and not any(verb[1] <= c < verb[1] + _ISSUER_SPAN for c in companies):
             return rules.lede_weight
     return rules.lead_weight
 
@@ -163,7 +157,7 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
             if start >= title_end:
                 if not (start < lead_start and term.labels[0] in _HEADLINE_MATTER):
                     continue
-            elif _BASIS.search(folded, max(0, start - _BASIS_SPAN), start):
+            elif rules.basis.search(folded, max(0, start - _BASIS_SPAN), start):
                 continue
         if not term.weight or names and any(s <= start and end <= e for s, e in names):
             continue
@@ -188,7 +182,7 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
     # a document the lead quotes as saying something is what the article reports (as a lede
     # announcing it); further down it may be background
     said = [n for n in outermost([n for n in hits.get("doc_noun", ()) if title_end <= n[0] < lead_end])
-            if n[2].weight > 0 and _DOCUMENT_SAYS.match(folded, n[1])]
+            if n[2].weight > 0 and rules.document_says.match(folded, n[1])]
     if said:
         scores["policy_document"] += rules.lede_weight
         evidence["policy_document"] += said[:1]

@@ -284,6 +284,9 @@ class DocRules:
     lead_en: int
     max_gap: int
     clause_break: re.Pattern[str]
+    release_verbs: frozenset[str]
+    document_says: re.Pattern[str]  # matched right after a document's name
+    basis: re.Pattern[str]  # searched in the words before a title cue
 
 
 def _load_doc_types(builder: _Builder, path: Path) -> DocRules:
@@ -320,8 +323,19 @@ def _load_doc_types(builder: _Builder, path: Path) -> DocRules:
         raise _err(path, "announcement", "clause_breaks", "must be a list of non-empty strings")
     # the text keeps full-width punctuation (lower_same_length): match both forms
     clause_break = re.compile("|".join(re.escape(form) for form in sorted({f for b in breaks for f in (b, fold(b))}, key=len, reverse=True)))
+    release_verbs = frozenset(_phrases(path, "announcement", "release_verbs", spec.get("release_verbs")))
+    says = _phrases(path, "announcement", "document_says", spec.get("document_says"))
+    chinese = "|".join(re.escape(p) for p in says if not p.isascii())
+    english = "|".join(re.escape(p) for p in says if p.isascii())
+    # after 《…》 or a quoted name a Chinese verb follows at once, an English one after a space
+    document_says = re.compile("|".join(([f"[》」]?(?:{chinese})"] if chinese else [])
+                                        + ([f"[”\"]? (?:{english})\\b"] if english else [])))
+    words = _phrases(path, "announcement", "basis_words", spec.get("basis_words"))
+    # the word, then the rest of the headline's clause up to the cue
+    basis = re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b[^,:;|]*$")
     return DocRules(default, min_score, tuple(priority), numbers["title_weight"], numbers["lead_weight"], numbers["lede_weight"],
-                    int(numbers["lead_zh"]), int(numbers["lead_en"]), int(numbers["max_gap"]), clause_break)
+                    int(numbers["lead_zh"]), int(numbers["lead_en"]), int(numbers["max_gap"]), clause_break,
+                    release_verbs, document_says, basis)
 
 
 def load(directory: Path = LEXICON_DIR) -> Lexicon:
