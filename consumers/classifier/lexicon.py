@@ -231,8 +231,20 @@ def _load_labelled(builder: _Builder, path: Path, kind: str, allowed: tuple[str,
         for weight_key, phrases in terms.items():
             weight = _number(path, label, f"terms.{weight_key}", weight_key)
             for phrase in _phrases(path, label, f"terms.{weight_key}", phrases):
-                builder.add(phrase, Term(kind, (label,), weight, False))
+                for form in _hyphenated(phrase) if kind == "application" else (phrase,):
+                    builder.add(form, Term(kind, (label,), weight, False))
     return minimum
+
+
+def _hyphenated(phrase: str) -> list[str]:
+    """An English phrase of words as written, and with one of its spaces a hyphen:
+    writers join the words of an area into one modifier (social-security records,
+    trade-finance deals)."""
+    words = phrase.split(" ")
+    if len(words) < 2 or not phrase.isascii():
+        return [phrase]
+    return [phrase] + [" ".join(words[:i]) + "-" + words[i] + ("" if i + 1 == len(words) else " " + " ".join(words[i + 1:]))
+                       for i in range(1, len(words))]
 
 
 def _load_relevance(builder: _Builder, path: Path) -> dict[str, Any]:
