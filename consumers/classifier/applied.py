@@ -62,6 +62,7 @@ _INLINE_ITEM = re.compile(r"(?:[^，,。；;\n]{0,12}[，,：:])?\s*(?:[一二�
                           r"|(?:first|second|third|fourth|fifth|sixth|finally)\s*,)")
 # a heading: a short line that ends no sentence
 _HEADING = re.compile(r"\s*[^。！？.!?\n]{1,40}")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _JOINER_MAX = 12  # characters a joiner with its spaces may take (" - enabled ")
 
 
@@ -182,17 +183,26 @@ def _from_to(folded: str, first_start: int, left_end: int, right_start: int) -> 
             and _FROM.search(folded, max(0, first_start - 20), first_start) is not None)
 
 
+def _whole_item(lex: Lexicon, folded: str, start: int, end: int) -> bool:
+    """An item after a Chinese word (离岸金融, 和物流) ends where the item does: at a
+    separator, 等, an area noun (领域) or the end of the Chinese, not inside a longer word
+    (轨道交通装备, 及行政事业单位)."""
+    if not _HAN.match(folded, start - 1) or not _HAN.match(folded, end):
+        return True
+    return folded[end] == "等" or lex.list_gap.match(folded, end) is not None or lex.area_after.match(folded, end) is not None
+
+
 def _runs(lex: Lexicon, ordered: list[Hit], folded: str) -> list[list[int]]:
     """Indexes of enumerations: neighbours of different labels separated only by list
     separators (or a range: from finance to logistics), at most
     ``named_in_list.max_gap`` characters apart."""
     runs: list[list[int]] = []
     for i in range(1, len(ordered)):
-        (left_start, left_end, left), (right_start, _, right) = ordered[i - 1], ordered[i]  # their terms
+        (left_start, left_end, left), (right_start, right_end, right) = ordered[i - 1], ordered[i]  # their terms
         gap = right_start - left_end
         if (left.labels != right.labels and 0 <= gap <= lex.list_max_gap
                 and left.weight > 0 and right.weight > 0
-                and (lex.list_gap.fullmatch(folded, left_end, right_start)
+                and ((lex.list_gap.fullmatch(folded, left_end, right_start) and _whole_item(lex, folded, right_start, right_end))
                      or _from_to(folded, ordered[runs[-1][0]][0] if runs and runs[-1][-1] == i - 1 else left_start,
                                  left_end, right_start))):
             if runs and runs[-1][-1] == i - 1:

@@ -359,7 +359,8 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     list_weight = _number(paths["applications"], "named_in_list", "weight", listing.get("weight"))
     list_max_gap = _number(paths["applications"], "named_in_list", "max_gap", listing.get("max_gap"))
     separators = _phrases(paths["applications"], "named_in_list", "separators", listing.get("separators"))
-    list_gap = re.compile(r"\s*(?:" + _alternatives(separators) + r")(?:\s|" + _alternatives(separators) + ")*")
+    # an item may carry a modifier of a character or two that is no phrase (跨境贸易、离岸金融)
+    list_gap = re.compile(r"\s*(?:" + _alternatives(separators) + r")(?:\s|" + _alternatives(separators) + r")*[\u4e00-\u9fff]{0,2}")
     applied = _mapping(paths["applications"], "applied_to", "applied_to",
                        _read(paths["applications"]).get("applied_to"))
     generic = [_number(paths["applications"], "applied_to", key, applied.get(key)) for key in ("generic_below", "zh", "en")]
