@@ -62,6 +62,7 @@ _INLINE_ITEM = re.compile(r"(?:[^，,。；;\n]{0,12}[，,：:])?\s*(?:[一二�
                           r"|(?:first|second|third|fourth|fifth|sixth|finally)\s*,)")
 # a heading: a short line that ends no sentence
 _HEADING = re.compile(r"\s*[^。！？.!?\n]{1,40}")
+_SPACES = re.compile(r"\s+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _JOINER_MAX = 12  # characters a joiner with its spaces may take (" - enabled ")
 
@@ -148,11 +149,14 @@ class Sentences:
         starts, cued_lines, listed = [], [], []
         under = False  # below a heading that names applications
         position = 0
-        for line in folded.split("\n"):
+        lines = folded.split("\n")
+        title = _SPACES.sub("", lines[0])
+        for line in lines:
             end = position + len(line)
             i = bisect.bisect_left(references, position)
             cued = i < len(references) and references[i] < end
-            heading = position > 0 and _HEADING.fullmatch(line) is not None  # the title heads the whole text
+            # the title heads the whole text, also where the page repeats it above the text
+            heading = position > 0 and _SPACES.sub("", line) != title and _HEADING.fullmatch(line) is not None
             if heading:
                 under = cued
             starts.append(position)
