@@ -330,4 +330,15 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
                 kept.append(hit)  # at its weight: a second word must confirm (banks ... loans)
         elif sentences.in_scope(hit) or (titled and _area_heading(lex, folded, start, end)):
             kept.append(hit)
+    if lex.perks is not None and kept and lex.perks.search(folded) is not None:
+        kept = [h for h in kept if not _perk(lex.perks, folded, h)]
     return kept
+
+
+def _perk(perks: re.Pattern[str], folded: str, hit: Hit) -> bool:
+    """``hit`` is in a clause that names a perk for talent (落户、住房、子女就学)."""
+    start = 0
+    for match in _CLAUSE_START.finditer(folded, max(0, hit[0] - 200), hit[0]):
+        start = match.end()
+    end = _CLAUSE_START.search(folded, hit[1])
+    return perks.search(folded, start, len(folded) if end is None else end.start()) is not None
