@@ -120,6 +120,11 @@ class Sentences:
             return True
         return self.listed(hit)
 
+    def referred(self, hit: Hit) -> bool:
+        """``hit`` is in a sentence that refers to the subject of an article titled with
+        blockchain (banks using the platform's data to offer loans)."""
+        return self.reference_starts is not None and self.shares_sentence(hit, self.reference_starts)
+
     def listed(self, hit: Hit) -> bool:
         """``hit`` is in an item of a plan's list of measures or below a heading that names
         applications (in an article titled with blockchain)."""
@@ -326,7 +331,8 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
                     continue
             if joined(hit) or (_named_as_area(lex, folded, start, end) and sentences.in_scope(hit)):
                 kept.append((start, end, raised(term, lex.generic_below)))
-            elif (anchors.near_technology(hit, close) and sentences.anchored_at(hit)) or sentences.listed(hit):
+            elif ((anchors.near_technology(hit, close) and sentences.anchored_at(hit)) or sentences.listed(hit)
+                  or (sentences.referred(hit) and not anchors.near(hit))):
                 kept.append(hit)  # at its weight: a second word must confirm (banks ... loans)
         elif sentences.in_scope(hit) or (titled and _area_heading(lex, folded, start, end)):
             kept.append(hit)

@@ -266,3 +266,11 @@ def test_perks_for_talent_are_no_applications():
     applications = classify(PLAN_TITLE, text)["applications"]
     assert "tax_invoicing" in applications
     assert "real_estate" not in applications
+
+
+def test_generic_words_in_a_sentence_about_the_platform_name_its_area_far_from_the_word():
+    text = (EN_POLICY + "Officials said the system would cut paperwork for companies in the province.\n"
+            "The city said hundreds of firms had registered within a month, and more were expected to join next year "
+            "as the scheme widens to cover further districts and services across the region.\n"
+            "Next year, banks will be able to use the platform's records when granting loans to small firms.")
+    assert "finance" in classify("City launches blockchain platform for company records", text)["applications"]
