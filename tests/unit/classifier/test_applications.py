@@ -274,3 +274,14 @@ def test_generic_words_in_a_sentence_about_the_platform_name_its_area_far_from_t
             "as the scheme widens to cover further districts and services across the region.\n"
             "Next year, banks will be able to use the platform's records when granting loans to small firms.")
     assert "finance" in classify("City launches blockchain platform for company records", text)["applications"]
+
+
+def test_priority_areas_and_uploaded_data_refer_to_the_subject_of_the_article():
+    filler = ("Officials said the system would cut paperwork for companies in the province.\n"
+              "The city said hundreds of firms had registered within a month, and more were expected to join next year "
+              "as the scheme widens to cover further districts and services across the region.\n")
+    title = "Province to build blockchain platform for companies"
+    listed = EN_POLICY + filler + "The governor listed priority areas as government services and electronic invoices."
+    assert {"e_government", "tax_invoicing"} <= set(classify(title, listed)["applications"])
+    uploaded = EN_POLICY + filler + "Under the rules, importers must upload customs declarations within a day."
+    assert "trade" in classify(title, uploaded)["applications"]
