@@ -385,7 +385,8 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     # one or two words)
     body_after = re.compile(r"(?:、\s*[^\s、，,。；;！？]{1,8}?|(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
                             r"(?!(?:the|a|an|its|their|this|that|which)\s)[a-z][a-z'-]*(?:\s[a-z][a-z'-]*)?)*"
-                            r"[\s-]*(?:等\s*[\d一二三四五六七八九十百几多]*\s*[个家]?\s*)?(?:" + _alternatives(bodies) + ")")
+                            r"[\s-]*(?:等\s*[\d一二三四五六七八九十百几多]*\s*[个家]?\s*)?(?:" + _alternatives(bodies) + ")"
+                            r"(?!\s+(?:said|say|says|told|announced|added)\b)")  # ..., hospitals and schools, local authorities said
     body_first = frozenset("、-等,\t\n ") | {v[0] for p in bodies for v in variants(fold(p))}  # what may follow the phrase
     departments = applied.get("departments")
     if departments is not None and departments not in APPLICATIONS:
