@@ -63,6 +63,7 @@ _INLINE_ITEM = re.compile(r"(?:[^，,。；;\n]{0,12}[，,：:])?\s*(?:[一二�
 # a heading: a short line that ends no sentence
 _HEADING = re.compile(r"\s*[^。！？.!?\n]{1,40}")
 _SPACES = re.compile(r"\s+")
+_PERK = ("perk",)  # the label of perks offered to talent (lexicon.py)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _JOINER_MAX = 12  # characters a joiner with its spaces may take (" - enabled ")
 
@@ -161,7 +162,7 @@ class Sentences:
             i = bisect.bisect_left(references, position)
             cued = i < len(references) and references[i] < end
             # the title heads the whole text, also where the page repeats it above the text
-            heading = position > 0 and _SPACES.sub("", line) != title and _HEADING.fullmatch(line) is not None
+            heading = position > 0 and _HEADING.fullmatch(line) is not None and _SPACES.sub("", line) != title
             if heading:
                 under = cued
             starts.append(position)
@@ -336,15 +337,17 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
                 kept.append(hit)  # at its weight: a second word must confirm (banks ... loans)
         elif sentences.in_scope(hit) or (titled and _area_heading(lex, folded, start, end)):
             kept.append(hit)
-    if lex.perks is not None and kept and lex.perks.search(folded) is not None:
-        kept = [h for h in kept if not _perk(lex.perks, folded, h)]
+    perks = [h[0] for h in hits if h[2].labels == _PERK]
+    if perks and kept:
+        kept = [h for h in kept if not _perk(perks, folded, h)]
     return kept
 
 
-def _perk(perks: re.Pattern[str], folded: str, hit: Hit) -> bool:
-    """``hit`` is in a clause that names a perk for talent (落户、住房、子女就学)."""
-    start = 0
-    for match in _CLAUSE_START.finditer(folded, max(0, hit[0] - 200), hit[0]):
-        start = match.end()
-    end = _CLAUSE_START.search(folded, hit[1])
-    return perks.search(folded, start, len(folded) if end is None else end.start()) is not None
+def _perk(perks: list[int], folded: str, hit: Hit) -> bool:
+    """``hit`` is in a clause with one of ``perks`` (sorted starts of perks offered to
+    talent: 在住房、子女就学等方面予以支持)."""
+    i = bisect.bisect_right(perks, hit[0])
+    before = perks[i - 1] if i else None
+    after = perks[i] if i < len(perks) else None
+    return ((before is not None and _CLAUSE_START.search(folded, before, hit[0]) is None)
+            or (after is not None and _CLAUSE_START.search(folded, hit[1], after) is None))

@@ -109,8 +109,6 @@ class Lexicon:
     central_marks: tuple[str, ...] = ()  # in an actor's name: central even after a place name
     # themes whose weight-1 phrases count anywhere in a relevant article, not only near a mention
     theme_framing: frozenset[str] = frozenset()
-    # in a clause that names one of these, application words name perks for talent, not areas
-    perks: re.Pattern[str] | None = None
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -392,8 +390,10 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     if departments is not None and departments not in APPLICATIONS:
         raise _err(paths["applications"], "applied_to", "departments", f"must be one of {APPLICATIONS}")
     departments_term = None if departments is None else Term("application", (departments,), 1.0, False)
-    perk_words = _phrases(paths["applications"], "applied_to", "perks", applied.get("perks", []))
-    perks = re.compile(_alternatives(perk_words)) if perk_words else None
+    # perks offered to talent are found by the scan, as weight-0 application phrases labelled
+    # "perk" (they hide 住房 in 人才住房); applied.py drops the areas in their clauses
+    for phrase in _phrases(paths["applications"], "applied_to", "perks", applied.get("perks", [])):
+        builder.add(phrase, Term("application", ("perk",), 0.0, False))
     joiners = _phrases(paths["applications"], "applied_to", "joiners", applied.get("joiners"))
     joiner = re.compile(r"\s*(?:(?:" + _alternatives(joiners) + r")\s*)?")  # may be empty: 区块链金融
     relevance = _load_relevance(builder, paths["relevance"])
@@ -409,7 +409,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    industry_after, industry_first, int(peer_max_gap), peer_gap, peer_last, peer_first, clues, area_after, area_before, plan_title, body_after, body_first, departments_term, joiner,
                    _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")),
                    frozenset(cbdc_found),
-                   central_marks=central_marks, theme_framing=frozenset(framing), perks=perks)
+                   central_marks=central_marks, theme_framing=frozenset(framing))
 
 
 def _generic_clues(path: Path, groups: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
