@@ -286,6 +286,9 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
             cues: list[Hit], signals: dict[str, tuple[float, list[Hit]]], wide: bool, title_end: int) -> list[Hit]:
     """The application hits (outermost, in order of start) that name an area blockchain
     is applied to, with their weights as they count (see the module's rules)."""
+    perks = [c[0] for c in cues if c[2].labels == _PERK]  # offered to talent, not cues
+    if perks:
+        cues = [c for c in cues if c[2].labels != _PERK]
     # the title names blockchain (a 区块链产业发展行动计划 too): the article is about it
     titled = bool(anchors.starts) and anchors.starts[0] < title_end
     ordered = hits if titled else anchors.keep_near(hits)  # nothing further counts
@@ -337,7 +340,6 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
                 kept.append(hit)  # at its weight: a second word must confirm (banks ... loans)
         elif sentences.in_scope(hit) or (titled and _area_heading(lex, folded, start, end)):
             kept.append(hit)
-    perks = [h[0] for h in hits if h[2].labels == _PERK]
     if perks and kept:
         kept = [h for h in kept if not _perk(perks, folded, h)]
     return kept

@@ -390,10 +390,10 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     if departments is not None and departments not in APPLICATIONS:
         raise _err(paths["applications"], "applied_to", "departments", f"must be one of {APPLICATIONS}")
     departments_term = None if departments is None else Term("application", (departments,), 1.0, False)
-    # perks offered to talent are found by the scan, as weight-0 application phrases labelled
-    # "perk" (they hide 住房 in 人才住房); applied.py drops the areas in their clauses
+    # perks offered to talent are found by the scan, among the cues but labelled "perk" (not
+    # content: they hide no theme phrase, 人才 in 人才住房); applied.py drops the areas in their clauses
     for phrase in _phrases(paths["applications"], "applied_to", "perks", applied.get("perks", [])):
-        builder.add(phrase, Term("application", ("perk",), 0.0, False))
+        builder.add(phrase, Term("cue", ("perk",), 1.0, False))
     joiners = _phrases(paths["applications"], "applied_to", "joiners", applied.get("joiners"))
     joiner = re.compile(r"\s*(?:(?:" + _alternatives(joiners) + r")\s*)?")  # may be empty: 区块链金融
     relevance = _load_relevance(builder, paths["relevance"])
