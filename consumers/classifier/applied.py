@@ -62,6 +62,9 @@ _INLINE_ITEM = re.compile(r"(?:[^，,。；;\n]{0,12}[，,：:])?\s*(?:[一二�
                           r"|(?:first|second|third|fourth|fifth|sixth|finally)\s*,)")
 # a heading: a short line that ends no sentence
 _HEADING = re.compile(r"\s*[^。！？.!?\n]{1,40}")
+_SPACES = re.compile(r"\s+")
+_PERK = ("perk",)  # the label of perks offered to talent (lexicon.py)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _JOINER_MAX = 12  # characters a joiner with its spaces may take (" - enabled ")
 
 
@@ -118,6 +121,11 @@ class Sentences:
             return True
         return self.listed(hit)
 
+    def referred(self, hit: Hit) -> bool:
+        """``hit`` is in a sentence that refers to the subject of an article titled with
+        blockchain (banks using the platform's data to offer loans)."""
+        return self.reference_starts is not None and self.shares_sentence(hit, self.reference_starts)
+
     def listed(self, hit: Hit) -> bool:
         """``hit`` is in an item of a plan's list of measures or below a heading that names
         applications (in an article titled with blockchain)."""
@@ -147,11 +155,14 @@ class Sentences:
         starts, cued_lines, listed = [], [], []
         under = False  # below a heading that names applications
         position = 0
-        for line in folded.split("\n"):
+        lines = folded.split("\n")
+        title = _SPACES.sub("", lines[0])
+        for line in lines:
             end = position + len(line)
             i = bisect.bisect_left(references, position)
             cued = i < len(references) and references[i] < end
-            heading = position > 0 and _HEADING.fullmatch(line) is not None  # the title heads the whole text
+            # the title heads the whole text, also where the page repeats it above the text
+            heading = position > 0 and _HEADING.fullmatch(line) is not None and _SPACES.sub("", line) != title
             if heading:
                 under = cued
             starts.append(position)
@@ -182,17 +193,26 @@ def _from_to(folded: str, first_start: int, left_end: int, right_start: int) -> 
             and _FROM.search(folded, max(0, first_start - 20), first_start) is not None)
 
 
+def _whole_item(lex: Lexicon, folded: str, start: int, end: int) -> bool:
+    """An item after a Chinese word (离岸金融, 和物流) ends where the item does: at a
+    separator, 等, an area noun (领域) or the end of the Chinese, not inside a longer word
+    (轨道交通装备, 及行政事业单位)."""
+    if not _HAN.match(folded, start - 1) or not _HAN.match(folded, end):
+        return True
+    return folded[end] == "等" or lex.list_gap.match(folded, end) is not None or lex.area_after.match(folded, end) is not None
+
+
 def _runs(lex: Lexicon, ordered: list[Hit], folded: str) -> list[list[int]]:
     """Indexes of enumerations: neighbours of different labels separated only by list
     separators (or a range: from finance to logistics), at most
     ``named_in_list.max_gap`` characters apart."""
     runs: list[list[int]] = []
     for i in range(1, len(ordered)):
-        (left_start, left_end, left), (right_start, _, right) = ordered[i - 1], ordered[i]  # their terms
+        (left_start, left_end, left), (right_start, right_end, right) = ordered[i - 1], ordered[i]  # their terms
         gap = right_start - left_end
         if (left.labels != right.labels and 0 <= gap <= lex.list_max_gap
                 and left.weight > 0 and right.weight > 0
-                and (lex.list_gap.fullmatch(folded, left_end, right_start)
+                and ((lex.list_gap.fullmatch(folded, left_end, right_start) and _whole_item(lex, folded, right_start, right_end))
                      or _from_to(folded, ordered[runs[-1][0]][0] if runs and runs[-1][-1] == i - 1 else left_start,
                                  left_end, right_start))):
             if runs and runs[-1][-1] == i - 1:
@@ -266,6 +286,9 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
             cues: list[Hit], signals: dict[str, tuple[float, list[Hit]]], wide: bool, title_end: int) -> list[Hit]:
     """The application hits (outermost, in order of start) that name an area blockchain
     is applied to, with their weights as they count (see the module's rules)."""
+    perks = [c[0] for c in cues if c[2].labels == _PERK]  # offered to talent, not cues
+    if perks:
+        cues = [c for c in cues if c[2].labels != _PERK]
     # the title names blockchain (a 区块链产业发展行动计划 too): the article is about it
     titled = bool(anchors.starts) and anchors.starts[0] < title_end
     ordered = hits if titled else anchors.keep_near(hits)  # nothing further counts
@@ -312,8 +335,21 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
                     continue
             if joined(hit) or (_named_as_area(lex, folded, start, end) and sentences.in_scope(hit)):
                 kept.append((start, end, raised(term, lex.generic_below)))
-            elif (anchors.near_technology(hit, close) and sentences.anchored_at(hit)) or sentences.listed(hit):
+            elif ((anchors.near_technology(hit, close) and sentences.anchored_at(hit)) or sentences.listed(hit)
+                  or (sentences.referred(hit) and not anchors.near(hit))):
                 kept.append(hit)  # at its weight: a second word must confirm (banks ... loans)
         elif sentences.in_scope(hit) or (titled and _area_heading(lex, folded, start, end)):
             kept.append(hit)
+    if perks and kept:
+        kept = [h for h in kept if not _perk(perks, folded, h)]
     return kept
+
+
+def _perk(perks: list[int], folded: str, hit: Hit) -> bool:
+    """``hit`` is in a clause with one of ``perks`` (sorted starts of perks offered to
+    talent: 在住房、子女就学等方面予以支持)."""
+    i = bisect.bisect_right(perks, hit[0])
+    before = perks[i - 1] if i else None
+    after = perks[i] if i < len(perks) else None
+    return ((before is not None and _CLAUSE_START.search(folded, before, hit[0]) is None)
+            or (after is not None and _CLAUSE_START.search(folded, hit[1], after) is None))

@@ -241,8 +241,20 @@ def _load_labelled(builder: _Builder, path: Path, kind: str, allowed: tuple[str,
         for weight_key, phrases in terms.items():
             weight = _number(path, label, f"terms.{weight_key}", weight_key)
             for phrase in _phrases(path, label, f"terms.{weight_key}", phrases):
-                builder.add(phrase, Term(kind, (label,), weight, False))
+                for form in _hyphenated(phrase) if kind == "application" else (phrase,):
+                    builder.add(form, Term(kind, (label,), weight, False))
     return minimum
+
+
+def _hyphenated(phrase: str) -> list[str]:
+    """An English phrase of words as written, and with one of its spaces a hyphen:
+    writers join the words of an area into one modifier (social-security records,
+    trade-finance deals)."""
+    words = phrase.split(" ")
+    if len(words) < 2 or not phrase.isascii():
+        return [phrase]
+    return [phrase] + [" ".join(words[:i]) + "-" + words[i] + ("" if i + 1 == len(words) else " " + " ".join(words[i + 1:]))
+                       for i in range(1, len(words))]
 
 
 def _load_relevance(builder: _Builder, path: Path) -> dict[str, Any]:
@@ -379,7 +391,8 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     list_weight = _number(paths["applications"], "named_in_list", "weight", listing.get("weight"))
     list_max_gap = _number(paths["applications"], "named_in_list", "max_gap", listing.get("max_gap"))
     separators = _phrases(paths["applications"], "named_in_list", "separators", listing.get("separators"))
-    list_gap = re.compile(r"\s*(?:" + _alternatives(separators) + r")(?:\s|" + _alternatives(separators) + ")*")
+    # an item may carry a modifier of a character or two that is no phrase (跨境贸易、离岸金融)
+    list_gap = re.compile(r"\s*(?:" + _alternatives(separators) + r")(?:\s|" + _alternatives(separators) + r")*[\u4e00-\u9fff]{0,2}")
     applied = _mapping(paths["applications"], "applied_to", "applied_to",
                        _read(paths["applications"]).get("applied_to"))
     generic = [_number(paths["applications"], "applied_to", key, applied.get(key)) for key in ("generic_below", "zh", "en")]
@@ -402,12 +415,17 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     # one or two words)
     body_after = re.compile(r"(?:、\s*[^\s、，,。；;！？]{1,8}?|(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
                             r"(?!(?:the|a|an|its|their|this|that|which)\s)[a-z][a-z'-]*(?:\s[a-z][a-z'-]*)?)*"
-                            r"[\s-]*(?:等\s*[\d一二三四五六七八九十百几多]*\s*[个家]?\s*)?(?:" + _alternatives(bodies) + ")")
+                            r"[\s-]*(?:等\s*[\d一二三四五六七八九十百几多]*\s*[个家]?\s*)?(?:" + _alternatives(bodies) + ")"
+                            r"(?!\s+(?:said|say|says|told|announced|added)\b)")  # ..., hospitals and schools, local authorities said
     body_first = frozenset("、-等,\t\n ") | {v[0] for p in bodies for v in variants(fold(p))}  # what may follow the phrase
     departments = applied.get("departments")
     if departments is not None and departments not in APPLICATIONS:
         raise _err(paths["applications"], "applied_to", "departments", f"must be one of {APPLICATIONS}")
     departments_term = None if departments is None else Term("application", (departments,), 1.0, False)
+    # perks offered to talent are found by the scan, among the cues but labelled "perk" (not
+    # content: they hide no theme phrase, 人才 in 人才住房); applied.py drops the areas in their clauses
+    for phrase in _phrases(paths["applications"], "applied_to", "perks", applied.get("perks", [])):
+        builder.add(phrase, Term("cue", ("perk",), 1.0, False))
     joiners = _phrases(paths["applications"], "applied_to", "joiners", applied.get("joiners"))
     joiner = re.compile(r"\s*(?:(?:" + _alternatives(joiners) + r")\s*)?")  # may be empty: 区块链金融
     relevance = _load_relevance(builder, paths["relevance"])

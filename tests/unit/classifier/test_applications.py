@@ -235,3 +235,53 @@ def test_two_generic_words_in_a_measure_of_a_plan_name_its_area():
     assert "finance" in classify(PLAN_TITLE, text)["applications"]
     one = PLAN_LEAD + "（三）支持银行参与平台建设。\n（四）设立专项资金。"
     assert "finance" not in classify(PLAN_TITLE, one)["applications"]
+
+
+def test_an_english_area_written_with_a_hyphen_counts():
+    text = (EN_POLICY + "The blockchain platform lets banks verify the social-security records of small firms "
+            "before approving trade-finance deals.")
+    assert {"social_services", "finance"} <= set(classify("City links credit data on blockchain", text)["applications"])
+
+
+def test_an_item_of_an_enumeration_may_carry_a_modifier():
+    text = POLICY + "推进区块链技术在跨境贸易、离岸金融、国际航运等领域的示范应用。"
+    assert {"trade", "finance"} <= set(classify(TITLE, text)["applications"])
+    # ... but an item ends where the enumeration's item does: 轨道交通装备 is no transport
+    industry = POLICY + "推进区块链技术在工程机械、轨道交通装备等产业的供应链协同应用。"
+    assert "smart_city" not in classify(TITLE, industry)["applications"]
+
+
+def test_a_title_repeated_above_the_text_is_no_heading():
+    title = "某省政府工作报告：加快建设区块链试验区 推进数据跨境流动试点"
+    text = (title + "\n" + POLICY + "推动区块链电子证照在政务服务中的应用。\n"
+            "对于今年的目标，报告提出地区生产总值增长6%左右。\n报告还对教育、医疗、住房等民生工作作出部署。")
+    applications = classify(title, text)["applications"]
+    assert "e_government" in applications
+    assert not {"education", "healthcare", "real_estate", "social_services"} & set(applications)
+
+
+def test_perks_for_talent_are_no_applications():
+    text = (PLAN_LEAD + "（五）强化人才支撑。对区块链领域高层次人才，在住房、子女就学等方面予以支持，"
+            "并给予个人所得税优惠。\n（六）推动区块链电子发票应用。")
+    applications = classify(PLAN_TITLE, text)["applications"]
+    assert "tax_invoicing" in applications
+    assert "real_estate" not in applications
+
+
+def test_generic_words_in_a_sentence_about_the_platform_name_its_area_far_from_the_word():
+    text = (EN_POLICY + "Officials said the system would cut paperwork for companies in the province.\n"
+            "The city said hundreds of firms had registered within a month, and more were expected to join next year "
+            "as the scheme widens to cover further districts and services across the region.\n"
+            "Next year, banks will be able to use the platform's records when granting loans to small firms.")
+    assert "finance" in classify("City launches blockchain platform for company records", text)["applications"]
+
+
+def test_priority_areas_and_uploaded_data_refer_to_the_subject_of_the_article():
+    filler = ("Officials said the system would cut paperwork for companies in the province.\n"
+              "The city said hundreds of firms had registered within a month, and more were expected to join next year "
+              "as the scheme widens to cover further districts and services across the region.\n")
+    title = "Province to build blockchain platform for companies"
+    listed = EN_POLICY + filler + "The governor listed priority areas as government services and electronic invoices."
+    assert {"e_government", "tax_invoicing"} <= set(classify(title, listed)["applications"])
+    uploaded = EN_POLICY + filler + "Under the rules, importers must upload customs declarations within a day."
+    assert "trade" in classify(title, uploaded)["applications"]
