@@ -25,10 +25,6 @@ BLIND = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout2.json
 # first measured, so that a regression on unseen articles shows.
 BLIND3 = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout3.jsonl"
 BLIND4 = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout4.jsonl"
-# Blind set 6 (200 cases of 300-3,000 characters, a quarter in English, a tenth in
-# traditional Chinese): written in the fifth session by a labeller who read only the
-# taxonomy and shared/eval/README.md; first scored with lexicon-1.8 (docs/classifier.md).
-BLIND6 = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout6.jsonl"
 # Development set 2: written independently of the classifier, half of it short news
 # flashes; tuned on since (its notes explain each label).
 DEV2 = Path(__file__).resolve().parents[2] / "data" / "classifier_dev2.jsonl"
@@ -42,6 +38,10 @@ DEV4 = Path(__file__).resolve().parents[2] / "data" / "classifier_dev4.jsonl"
 # Development set 5: 180 cases of 600-2,000 characters, blind holdout 5 until the fifth
 # session retired it (its last blind figures are in docs/classifier.md); tuned on since.
 DEV5 = Path(__file__).resolve().parents[2] / "data" / "classifier_dev5.jsonl"
+# Development set 6: 200 cases of 300-3,000 characters (a quarter in English, a tenth in
+# traditional Chinese), blind holdout 6 until it had judged the fifth session's first
+# rounds (docs/classifier.md); tuned on since.
+DEV6 = Path(__file__).resolve().parents[2] / "data" / "classifier_dev6.jsonl"
 
 FLOORS = {
     # file: relevant F1, regions micro-F1, themes micro-F1, applications micro-F1, doc_type accuracy
@@ -52,11 +52,11 @@ FLOORS = {
     "blind": (0.95, 0.96, 0.85, 0.81, 0.88),
     "blind3": (0.95, 0.97, 0.78, 0.82, 0.86),
     "blind4": (0.93, 0.96, 0.80, 0.82, 0.90),
-    "blind6": (0.95, 0.95, 0.78, 0.78, 0.78),
     "dev2": (0.95, 0.98, 0.90, 0.92, 0.95),
     "dev3": (0.95, 0.96, 0.79, 0.89, 0.91),
     "dev4": (0.95, 0.97, 0.79, 0.85, 0.91),
     "dev5": (0.95, 0.95, 0.80, 0.85, 0.93),
+    "dev6": (0.95, 0.95, 0.78, 0.79, 0.80),
 }
 
 
@@ -87,7 +87,7 @@ def test_floors_on_held_out_cases():
     check(figures(HOLDOUT), FLOORS["holdout"])
 
 
-@pytest.mark.parametrize("name, path", [("blind", BLIND), ("blind3", BLIND3), ("blind4", BLIND4), ("blind6", BLIND6)])
+@pytest.mark.parametrize("name, path", [("blind", BLIND), ("blind3", BLIND3), ("blind4", BLIND4)])
 def test_floors_on_blind_cases(name, path):
     check(figures(path), FLOORS[name])
 
@@ -106,6 +106,10 @@ def test_floors_on_development_set_4():
 
 def test_floors_on_development_set_5():
     check(figures(DEV5), FLOORS["dev5"])
+
+
+def test_floors_on_development_set_6():
+    check(figures(DEV6), FLOORS["dev6"])
 
 
 @pytest.mark.parametrize("path", [OWN_CASES, HOLDOUT], ids=["own", "holdout"])
