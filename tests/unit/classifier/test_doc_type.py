@@ -157,3 +157,33 @@ def test_a_column_tag_above_the_first_sentence_marks_commentary():
     assert classify(title, tagged)["doc_type"] == "commentary"
     # the same tag far below the top is a link to another piece
     assert classify(title, "监管机构日前公布新规，平台今后均需取得许可。" + BODY_ZH * 3 + "\n【财经评析】")["doc_type"] == "news_report"
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # a headline that imposes an obligation reports a rule
+    ("监管部门：数字资产托管机构须于年底前完成备案", BODY_ZH, "policy_document"),
+    ("Port city requires blockchain records for imported seafood", BODY_EN, "policy_document"),
+    # the same headline without the obligation is a report
+    ("数字资产托管机构年底前陆续完成备案", BODY_ZH, "news_report"),
+    # an amendment passed is a document announced, even by lawmakers
+    ("Legislators pass amendment allowing a digital currency for the city", BODY_EN, "policy_document"),
+])
+def test_obligations_and_amendments_in_a_headline(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # a headline that asks, weighs two things or explains how is analysis
+    ("区块链与云计算：是替代还是融合？", BODY_ZH, "commentary"),
+    ("Permissioned vs public ledgers for city services", BODY_EN, "commentary"),
+    ("Ten years on: how a port turned blockchain trials into daily routine", BODY_EN, "commentary"),
+    ("跨境支付新探索：多边数字货币项目的政策意涵", BODY_ZH, "commentary"),
+    # a firm's own column is a promotional piece
+    ("企业动态 | 某数科：链上存证服务突破千万次", BODY_ZH, "commentary"),
+    # a column label outweighs the rules the piece analyses
+    ("Analysis: what the new filing rules issued by regulators mean", BODY_EN, "commentary"),
+    # a reporter's column is a news report
+    ("记者观察：区块链产业园企业入驻率稳步提升", BODY_ZH, "news_report"),
+])
+def test_headlines_of_analysis(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
