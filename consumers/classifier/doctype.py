@@ -55,6 +55,8 @@ _BASIS_SPAN = 40
 # Above the first sentence a page may print a column's tag (【财经评析】, 【观点】) with the
 # headline: its commentary title cues count there too (others: tested, no gain).
 _HEADLINE_MATTER = {"commentary"}
+# A document issued by its name: the verb, then the name's opening bracket (印发《, 发布了《).
+_NAMED = ("《", "了《")
 # Wrapping lines are looked for this far into the text.
 _WRAP_MAX = 400
 
@@ -119,7 +121,8 @@ def _source_last(lex: Lexicon, folded: str, start: int, verb: Hit, noun: Hit) ->
 def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], folded: str, lead_start: int) -> float:
     """``lede_weight`` when the lede's first clause is a body issuing a document (江西省工信厅
     印发通知，…: the news is the document): the verb before the document (not "under a plan
-    approved by", a basis) and no company in the clause (a listed firm's 公告); else
+    approved by", a basis) and no company in the clause (a listed firm's 公告); also when a
+    body issues a document by its name further on in the lead (会上，某市正式发布《…》); else
     ``lead_weight`` (a document cited further on)."""
     rules = lex.doc_rules
     lede_start, lede_end = _lede(lex, folded, lead_start)
@@ -127,6 +130,11 @@ def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], fol
     for verb, noun in zip(pairs[::2], pairs[1::2]):
         if lede_start <= verb[0] and verb[1] <= noun[0] and noun[1] <= lede_end:
             if not any(lede_start <= c < lede_end and not verb[1] <= c < noun[0] for c in companies):
+                return rules.lede_weight
+        # a document issued by its full name (会上，某市正式发布《…若干政策》) is the news
+        # wherever in the lead, unless a firm issues it in that clause
+        elif verb[1] <= noun[0] and folded.startswith(_NAMED, verb[1]):
+            if not any(verb[0] - rules.max_gap <= c < verb[0] for c in companies):
                 return rules.lede_weight
         # the issuer follows the verb (released by a firm: its own paper); firms named
         # before the document are whom it concerns

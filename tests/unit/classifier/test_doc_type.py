@@ -187,3 +187,12 @@ def test_obligations_and_amendments_in_a_headline(title, text, expected):
 ])
 def test_headlines_of_analysis(title, text, expected):
     assert classify(title, text)["doc_type"] == expected
+
+
+def test_a_document_issued_by_its_name_later_in_the_lead():
+    scene = "某市区块链产业大会昨日在高新区举行，来自各地的代表参会。"
+    issued = scene + "会上，市政府正式发布《某市促进区块链产业发展的若干政策》，并宣布设立产业基金。"
+    assert classify("某市设立区块链产业基金", issued + BODY_ZH)["doc_type"] == "policy_document"
+    # the same clause with a firm issuing the document is its own paper
+    firm = scene + "会上，某某科技股份有限公司发布《区块链存证服务企业标准》，并宣布设立产业基金。"
+    assert classify("某市设立区块链产业基金", firm + BODY_ZH)["doc_type"] == "news_report"
