@@ -13,7 +13,9 @@
    dateline; the lede is its first clause (某厅印发通知，…), or an English first sentence
    naming its source last (…, according to a plan released on Monday). News announcing a
    document is a policy document.
-4. The highest score wins if it reaches ``min_score``; ties go to the type listed first in
+4. A firm addressing its customers in the lead (``customer_notice``: 尊敬的用户, dear
+   users) issues no policy document: its notice (【公告】) scores nothing for one.
+5. The highest score wins if it reaches ``min_score``; ties go to the type listed first in
    ``priority``. Otherwise the default (``news_report``).
 
 The cues and weights are data: lexicons/doc_types.yaml.
@@ -194,6 +196,9 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
     if said:
         scores["policy_document"] += rules.lede_weight
         evidence["policy_document"] += said[:1]
+    # a firm addressing its customers (尊敬的用户, dear users) issues no policy document
+    if any(h[0] < lead_end for h in hits.get("customer_notice", ())):
+        scores.pop("policy_document", None)
     if scores:
         best = max(scores, key=lambda label: (scores[label], -rules.priority.index(label)))
         if scores[best] >= rules.min_score:

@@ -46,7 +46,7 @@ class Term:
     """One phrase of one lexicon: what it signals when found in a text."""
 
     kind: str          # "place", "national", "theme", "application", "signal", "doctype",
-                       # "first_person", "issue_verb", "doc_noun"
+                       # "first_person", "customer_notice", "issue_verb", "doc_noun"
     labels: tuple[str, ...]  # regions / theme / application / signal group / doc type
     weight: float
     word: bool         # ASCII phrase: must stand as a whole word
@@ -329,6 +329,8 @@ def _load_doc_types(builder: _Builder, path: Path) -> DocRules:
                     wide = fold(phrase).translate(_FULL_WIDTH)
                     if wide != fold(phrase):
                         builder.add(wide, term, as_written=True)
+    for phrase in _phrases(path, "customer_notice", "customer_notice", data.get("customer_notice", [])):
+        builder.add(phrase, Term("customer_notice", ("news_report",), 1.0, False))
     for phrase in _phrases(path, "first_person", "first_person", data.get("first_person")):
         builder.add(phrase, Term("first_person", ("commentary",), 1.0, False))
     spec = _mapping(path, "announcement", "announcement", data.get("announcement"))

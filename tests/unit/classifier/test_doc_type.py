@@ -196,3 +196,17 @@ def test_a_document_issued_by_its_name_later_in_the_lead():
     # the same clause with a firm issuing the document is its own paper
     firm = scene + "会上，某某科技股份有限公司发布《区块链存证服务企业标准》，并宣布设立产业基金。"
     assert classify("某市设立区块链产业基金", firm + BODY_ZH)["doc_type"] == "news_report"
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # a platform's notice to its users is no policy document, whatever it is called
+    ("【公告】关于暂停部分数字藏品转赠功能的公告", "尊敬的用户：\n为配合系统升级，平台将于本周六暂停转赠功能。区块链存证服务不受影响。", "news_report"),
+    ("Notice: wallet maintenance on Saturday", "Dear users,\nDeposits of blockchain tokens will be paused for two hours.", "news_report"),
+    # the same notice by a regulator addressing the public is one
+    ("【公告】关于暂停部分数字藏品转赠功能的公告", "为防范风险，监管部门决定暂停转赠功能。区块链存证服务不受影响。", "policy_document"),
+    # what a firm's notice says (公告称) is its disclosure, reported as news
+    ("某平台宣布停止运营", "某数字藏品平台近日发布公告称，因业务调整将停止运营。" + BODY_ZH, "news_report"),
+    ("某地推行电子发票", "某市税务局近日发布公告，明确自下月起推行区块链电子发票。" + BODY_ZH, "policy_document"),
+])
+def test_notices_of_firms_and_of_authorities(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
