@@ -49,6 +49,8 @@ _LEDE_MIN = 7
 # An English first sentence (a letter or digit first) and its end.
 _LATIN = re.compile(r"[\"'“‘(]?[a-z0-9]")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+# "has issued", "have jointly released": the auxiliary (and an adverb) right before a verb.
+_PERFECT = re.compile(r"\b(?:has|have)(?: [a-z]+ly)? $")
 # A firm this close after the verb issued the paper itself (a plan released by a company).
 _ISSUER_SPAN = 40
 # A headline's words this far before a title cue may name it as the basis of the news
@@ -120,6 +122,15 @@ def _source_last(lex: Lexicon, folded: str, start: int, verb: Hit, noun: Hit) ->
     return stop is None or verb[1] <= stop.start()
 
 
+def _has_issued(lex: Lexicon, folded: str, start: int, verb: Hit, noun: Hit) -> bool:
+    """Whether an English first sentence says its subject has released a document (a verb of
+    release in the present perfect, before the document, in that sentence)."""
+    if not _LATIN.match(folded, start) or folded[verb[0]:verb[1]] not in lex.doc_rules.release_verbs or noun[0] < verb[1]:
+        return False
+    stop = _SENTENCE_END.search(folded, start)
+    return (stop is None or noun[1] <= stop.start()) and _PERFECT.search(folded, max(start, verb[0] - 20), verb[0]) is not None
+
+
 def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], folded: str, lead_start: int) -> float:
     """``lede_weight`` when the lede's first clause is a body issuing a document (江西省工信厅
     印发通知，…: the news is the document): the verb before the document (not "under a plan
@@ -137,6 +148,11 @@ def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], fol
         # wherever in the lead, unless a firm issues it in that clause
         elif verb[1] <= noun[0] and folded.startswith(_NAMED, verb[1]):
             if not any(verb[0] - rules.max_gap <= c < verb[0] for c in companies):
+                return rules.lede_weight
+        # an English first sentence whose subject "has issued" a document (Wuxi, …, has
+        # issued a plan to …): the sentence's own verb, however long its first clause
+        elif _has_issued(lex, folded, lead_start, verb, noun):
+            if not any(lead_start <= c < noun[1] and not verb[1] <= c < noun[0] for c in companies):
                 return rules.lede_weight
         # the issuer follows the verb (released by a firm: its own paper); firms named
         # before the document are whom it concerns

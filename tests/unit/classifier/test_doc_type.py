@@ -210,3 +210,18 @@ def test_a_document_issued_by_its_name_later_in_the_lead():
 ])
 def test_notices_of_firms_and_of_authorities(title, text, expected):
     assert classify(title, text)["doc_type"] == expected
+
+
+@pytest.mark.parametrize(("lede", "expected"), [
+    # the first sentence's subject has issued a document, after a long first clause
+    ("Harbourton, a coastal city known for its container port and fisheries, has issued a plan "
+     "to record every shipment on a blockchain by 2027. ", "policy_document"),
+    # it has launched a platform: no document
+    ("Harbourton, a coastal city known for its container port and fisheries, has launched a platform "
+     "to record every shipment on a blockchain by 2027. ", "news_report"),
+    # a firm that has issued a plan of its own
+    ("Harbourton Shipping, a company known for its container fleet and ferries, has issued a plan "
+     "to record every shipment on a blockchain by 2027. ", "news_report"),
+])
+def test_an_english_subject_that_has_issued_a_document(lede, expected):
+    assert classify("Harbourton wants every container on a ledger", lede + BODY_EN)["doc_type"] == expected
