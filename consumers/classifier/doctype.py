@@ -59,6 +59,8 @@ _BASIS_SPAN = 40
 # Above the first sentence a page may print a column's tag (【财经评析】, 【观点】) with the
 # headline: its commentary title cues count there too (others: tested, no gain).
 _HEADLINE_MATTER = {"commentary"}
+# A document named as the start of a period (自2020年发布《…计划》以来) was issued before the news.
+_SINCE = re.compile(r"》?(?:实施|出台|发布|印发)?以来")
 # A document issued by its name: the verb, then the name's opening bracket (印发《, 发布了《).
 _NAMED = ("《", "了《")
 # Wrapping lines are looked for this far into the text.
@@ -88,7 +90,7 @@ def _announcements(lex: Lexicon, verbs: list[Hit], nouns: list[Hit], folded: str
     ``announcement.max_gap`` characters apart (either order: 印发《…》, 《…》印发)."""
     rules = lex.doc_rules
     found: list[Hit] = []
-    nouns = [n for n in nouns if n[0] < end]
+    nouns = [n for n in nouns if n[0] < end and not _SINCE.match(folded, n[1])]
     for verb in verbs:
         if verb[0] >= end:
             continue

@@ -225,3 +225,11 @@ def test_notices_of_firms_and_of_authorities(title, text, expected):
 ])
 def test_an_english_subject_that_has_issued_a_document(lede, expected):
     assert classify("Harbourton wants every container on a ledger", lede + BODY_EN)["doc_type"] == expected
+
+
+def test_a_document_that_starts_a_period_is_background():
+    forum = ("某市区块链论坛昨日举行。市科委负责人致辞时介绍，某市自2021年发布《某市区块链创新发展行动计划》以来，"
+             "已建成城市级区块链平台。论坛发布了《区块链产业发展报告》。")
+    assert classify("某市区块链论坛举行", forum + BODY_ZH)["doc_type"] == "news_report"
+    issued = "某市区块链论坛昨日举行。会上，市政府发布《某市区块链创新发展行动计划》，提出建成城市级区块链平台。"
+    assert classify("某市区块链论坛举行", issued + BODY_ZH)["doc_type"] == "policy_document"
