@@ -233,3 +233,8 @@ def test_a_document_that_starts_a_period_is_background():
     assert classify("某市区块链论坛举行", forum + BODY_ZH)["doc_type"] == "news_report"
     issued = "某市区块链论坛昨日举行。会上，市政府发布《某市区块链创新发展行动计划》，提出建成城市级区块链平台。"
     assert classify("某市区块链论坛举行", issued + BODY_ZH)["doc_type"] == "policy_document"
+
+
+def test_a_project_stating_its_vision_promotes_itself():
+    lede = "某某链是一条面向供应链金融的区块链公链。我们的愿景是让每一笔应收账款都能在链上流转。"
+    assert classify("某某链项目介绍", lede + BODY_ZH)["doc_type"] == "commentary"
