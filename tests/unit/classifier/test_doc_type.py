@@ -238,3 +238,9 @@ def test_a_document_that_starts_a_period_is_background():
 def test_a_project_stating_its_vision_promotes_itself():
     lede = "某某链是一条面向供应链金融的区块链公链。我们的愿景是让每一笔应收账款都能在链上流转。"
     assert classify("某某链项目介绍", lede + BODY_ZH)["doc_type"] == "commentary"
+
+
+def test_what_a_reader_needs_to_know_of_rules_is_a_guide():
+    title = "New custody rules take effect: what token issuers need to know"
+    assert classify(title, BODY_EN)["doc_type"] == "commentary"
+    assert classify("New custody rules take effect for token issuers", BODY_EN)["doc_type"] == "policy_document"
