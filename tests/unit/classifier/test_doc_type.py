@@ -244,3 +244,9 @@ def test_what_a_reader_needs_to_know_of_rules_is_a_guide():
     title = "New custody rules take effect: what token issuers need to know"
     assert classify(title, BODY_EN)["doc_type"] == "commentary"
     assert classify("New custody rules take effect for token issuers", BODY_EN)["doc_type"] == "policy_document"
+
+
+def test_an_official_answering_the_legislature_speaks():
+    lede = ("金融管理局总裁今日出席立法会财经事务委员会会议时表示，数字货币试验将扩大至零售层面。"
+            "他强调，区块链结算须兼顾安全与效率。他指出，新规将于明年公布。")
+    assert classify("金管局：数字货币试验将扩大至零售层面", lede)["doc_type"] == "official_speech"
