@@ -13,7 +13,9 @@
    dateline; the lede is its first clause (某厅印发通知，…), or an English first sentence
    naming its source last (…, according to a plan released on Monday). News announcing a
    document is a policy document.
-4. The highest score wins if it reaches ``min_score``; ties go to the type listed first in
+4. A firm addressing its customers in the lead (``customer_notice``: 尊敬的用户, dear
+   users) issues no policy document: its notice (【公告】) scores nothing for one.
+5. The highest score wins if it reaches ``min_score``; ties go to the type listed first in
    ``priority``. Otherwise the default (``news_report``).
 
 The cues and weights are data: lexicons/doc_types.yaml.
@@ -47,6 +49,8 @@ _LEDE_MIN = 7
 # An English first sentence (a letter or digit first) and its end.
 _LATIN = re.compile(r"[\"'“‘(]?[a-z0-9]")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+# "has issued", "have jointly released": the auxiliary (and an adverb) right before a verb.
+_PERFECT = re.compile(r"\b(?:has|have)(?: [a-z]+ly)? $")
 # A firm this close after the verb issued the paper itself (a plan released by a company).
 _ISSUER_SPAN = 40
 # A headline's words this far before a title cue may name it as the basis of the news
@@ -55,6 +59,10 @@ _BASIS_SPAN = 40
 # Above the first sentence a page may print a column's tag (【财经评析】, 【观点】) with the
 # headline: its commentary title cues count there too (others: tested, no gain).
 _HEADLINE_MATTER = {"commentary"}
+# A document named as the start of a period (自2020年发布《…计划》以来) was issued before the news.
+_SINCE = re.compile(r"》?(?:实施|出台|发布|印发)?以来")
+# A document issued by its name: the verb, then the name's opening bracket (印发《, 发布了《).
+_NAMED = ("《", "了《")
 # Wrapping lines are looked for this far into the text.
 _WRAP_MAX = 400
 
@@ -82,7 +90,7 @@ def _announcements(lex: Lexicon, verbs: list[Hit], nouns: list[Hit], folded: str
     ``announcement.max_gap`` characters apart (either order: 印发《…》, 《…》印发)."""
     rules = lex.doc_rules
     found: list[Hit] = []
-    nouns = [n for n in nouns if n[0] < end]
+    nouns = [n for n in nouns if n[0] < end and not _SINCE.match(folded, n[1])]
     for verb in verbs:
         if verb[0] >= end:
             continue
@@ -116,10 +124,20 @@ def _source_last(lex: Lexicon, folded: str, start: int, verb: Hit, noun: Hit) ->
     return stop is None or verb[1] <= stop.start()
 
 
+def _has_issued(lex: Lexicon, folded: str, start: int, verb: Hit, noun: Hit) -> bool:
+    """Whether an English first sentence says its subject has released a document (a verb of
+    release in the present perfect, before the document, in that sentence)."""
+    if not _LATIN.match(folded, start) or folded[verb[0]:verb[1]] not in lex.doc_rules.release_verbs or noun[0] < verb[1]:
+        return False
+    stop = _SENTENCE_END.search(folded, start)
+    return (stop is None or noun[1] <= stop.start()) and _PERFECT.search(folded, max(start, verb[0] - 20), verb[0]) is not None
+
+
 def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], folded: str, lead_start: int) -> float:
     """``lede_weight`` when the lede's first clause is a body issuing a document (江西省工信厅
     印发通知，…: the news is the document): the verb before the document (not "under a plan
-    approved by", a basis) and no company in the clause (a listed firm's 公告); else
+    approved by", a basis) and no company in the clause (a listed firm's 公告); also when a
+    body issues a document by its name further on in the lead (会上，某市正式发布《…》); else
     ``lead_weight`` (a document cited further on)."""
     rules = lex.doc_rules
     lede_start, lede_end = _lede(lex, folded, lead_start)
@@ -127,6 +145,16 @@ def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], fol
     for verb, noun in zip(pairs[::2], pairs[1::2]):
         if lede_start <= verb[0] and verb[1] <= noun[0] and noun[1] <= lede_end:
             if not any(lede_start <= c < lede_end and not verb[1] <= c < noun[0] for c in companies):
+                return rules.lede_weight
+        # a document issued by its full name (会上，某市正式发布《…若干政策》) is the news
+        # wherever in the lead, unless a firm issues it in that clause
+        elif verb[1] <= noun[0] and folded.startswith(_NAMED, verb[1]):
+            if not any(verb[0] - rules.max_gap <= c < verb[0] for c in companies):
+                return rules.lede_weight
+        # an English first sentence whose subject "has issued" a document (Wuxi, …, has
+        # issued a plan to …): the sentence's own verb, however long its first clause
+        elif _has_issued(lex, folded, lead_start, verb, noun):
+            if not any(lead_start <= c < noun[1] and not verb[1] <= c < noun[0] for c in companies):
                 return rules.lede_weight
         # the issuer follows the verb (released by a firm: its own paper); firms named
         # before the document are whom it concerns
@@ -186,6 +214,9 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
     if said:
         scores["policy_document"] += rules.lede_weight
         evidence["policy_document"] += said[:1]
+    # a firm addressing its customers (尊敬的用户, dear users) issues no policy document
+    if any(h[0] < lead_end for h in hits.get("customer_notice", ())):
+        scores.pop("policy_document", None)
     if scores:
         best = max(scores, key=lambda label: (scores[label], -rules.priority.index(label)))
         if scores[best] >= rules.min_score:

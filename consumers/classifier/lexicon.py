@@ -46,7 +46,7 @@ class Term:
     """One phrase of one lexicon: what it signals when found in a text."""
 
     kind: str          # "place", "national", "theme", "application", "signal", "doctype",
-                       # "first_person", "issue_verb", "doc_noun"
+                       # "first_person", "customer_notice", "issue_verb", "doc_noun"
     labels: tuple[str, ...]  # regions / theme / application / signal group / doc type
     weight: float
     word: bool         # ASCII phrase: must stand as a whole word
@@ -158,8 +158,8 @@ class _Builder:
     def __init__(self) -> None:
         self.entries: dict[str, list[Term]] = {}
 
-    def add(self, phrase: str, term: Term) -> None:
-        key = fold(phrase)
+    def add(self, phrase: str, term: Term, *, as_written: bool = False) -> None:
+        key = phrase if as_written else fold(phrase)
         word = bool(re.fullmatch(r"[\x20-\x7e]+", key)) and key[:1].isalnum() and key[-1:].isalnum()
         term = Term(term.kind, term.labels, term.weight, word, term.title_only)
         terms = self.entries.setdefault(key, [])
@@ -301,6 +301,10 @@ class DocRules:
     basis: re.Pattern[str]  # searched in the words before a title cue
 
 
+# ASCII punctuation a doc-type cue may hold, and its full-width form in Chinese text.
+_FULL_WIDTH = str.maketrans({"?": "？", ":": "：", "!": "！", "|": "｜"})
+
+
 def _load_doc_types(builder: _Builder, path: Path) -> DocRules:
     data = _read(path)
     default = data.get("default")
@@ -318,7 +322,15 @@ def _load_doc_types(builder: _Builder, path: Path) -> DocRules:
             for weight_key, phrases in _mapping(path, label, where, spec.get(where, {})).items():
                 weight = _number(path, label, f"{where}.{weight_key}", weight_key)
                 for phrase in _phrases(path, label, f"{where}.{weight_key}", phrases):
-                    builder.add(phrase, Term("doctype", (label,), weight, False, where == "title"))
+                    term = Term("doctype", (label,), weight, False, where == "title")
+                    builder.add(phrase, term)
+                    # the text keeps full-width punctuation (lower_same_length): a cue that
+                    # holds a question mark or a colon (评论：, ？) is looked for in both widths
+                    wide = fold(phrase).translate(_FULL_WIDTH)
+                    if wide != fold(phrase):
+                        builder.add(wide, term, as_written=True)
+    for phrase in _phrases(path, "customer_notice", "customer_notice", data.get("customer_notice", [])):
+        builder.add(phrase, Term("customer_notice", ("news_report",), 1.0, False))
     for phrase in _phrases(path, "first_person", "first_person", data.get("first_person")):
         builder.add(phrase, Term("first_person", ("commentary",), 1.0, False))
     spec = _mapping(path, "announcement", "announcement", data.get("announcement"))

@@ -157,3 +157,96 @@ def test_a_column_tag_above_the_first_sentence_marks_commentary():
     assert classify(title, tagged)["doc_type"] == "commentary"
     # the same tag far below the top is a link to another piece
     assert classify(title, "监管机构日前公布新规，平台今后均需取得许可。" + BODY_ZH * 3 + "\n【财经评析】")["doc_type"] == "news_report"
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # a headline that imposes an obligation reports a rule
+    ("监管部门：数字资产托管机构须于年底前完成备案", BODY_ZH, "policy_document"),
+    ("Port city requires blockchain records for imported seafood", BODY_EN, "policy_document"),
+    # the same headline without the obligation is a report
+    ("数字资产托管机构年底前陆续完成备案", BODY_ZH, "news_report"),
+    # an amendment passed is a document announced, even by lawmakers
+    ("Legislators pass amendment allowing a digital currency for the city", BODY_EN, "policy_document"),
+])
+def test_obligations_and_amendments_in_a_headline(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # a headline that asks, weighs two things or explains how is analysis
+    ("区块链与云计算：是替代还是融合？", BODY_ZH, "commentary"),
+    ("Permissioned vs public ledgers for city services", BODY_EN, "commentary"),
+    ("Ten years on: how a port turned blockchain trials into daily routine", BODY_EN, "commentary"),
+    ("跨境支付新探索：多边数字货币项目的政策意涵", BODY_ZH, "commentary"),
+    # a firm's own column is a promotional piece
+    ("企业动态 | 某数科：链上存证服务突破千万次", BODY_ZH, "commentary"),
+    # a column label outweighs the rules the piece analyses
+    ("Analysis: what the new filing rules issued by regulators mean", BODY_EN, "commentary"),
+    # a reporter's column is a news report
+    ("记者观察：区块链产业园企业入驻率稳步提升", BODY_ZH, "news_report"),
+])
+def test_headlines_of_analysis(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
+
+
+def test_a_document_issued_by_its_name_later_in_the_lead():
+    scene = "某市区块链产业大会昨日在高新区举行，来自各地的代表参会。"
+    issued = scene + "会上，市政府正式发布《某市促进区块链产业发展的若干政策》，并宣布设立产业基金。"
+    assert classify("某市设立区块链产业基金", issued + BODY_ZH)["doc_type"] == "policy_document"
+    # the same clause with a firm issuing the document is its own paper
+    firm = scene + "会上，某某科技股份有限公司发布《区块链存证服务企业标准》，并宣布设立产业基金。"
+    assert classify("某市设立区块链产业基金", firm + BODY_ZH)["doc_type"] == "news_report"
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # a platform's notice to its users is no policy document, whatever it is called
+    ("【公告】关于暂停部分数字藏品转赠功能的公告", "尊敬的用户：\n为配合系统升级，平台将于本周六暂停转赠功能。区块链存证服务不受影响。", "news_report"),
+    ("Notice: wallet maintenance on Saturday", "Dear users,\nDeposits of blockchain tokens will be paused for two hours.", "news_report"),
+    # the same notice by a regulator addressing the public is one
+    ("【公告】关于暂停部分数字藏品转赠功能的公告", "为防范风险，监管部门决定暂停转赠功能。区块链存证服务不受影响。", "policy_document"),
+    # what a firm's notice says (公告称) is its disclosure, reported as news
+    ("某平台宣布停止运营", "某数字藏品平台近日发布公告称，因业务调整将停止运营。" + BODY_ZH, "news_report"),
+    ("某地推行电子发票", "某市税务局近日发布公告，明确自下月起推行区块链电子发票。" + BODY_ZH, "policy_document"),
+])
+def test_notices_of_firms_and_of_authorities(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
+
+
+@pytest.mark.parametrize(("lede", "expected"), [
+    # the first sentence's subject has issued a document, after a long first clause
+    ("Harbourton, a coastal city known for its container port and fisheries, has issued a plan "
+     "to record every shipment on a blockchain by 2027. ", "policy_document"),
+    # it has launched a platform: no document
+    ("Harbourton, a coastal city known for its container port and fisheries, has launched a platform "
+     "to record every shipment on a blockchain by 2027. ", "news_report"),
+    # a firm that has issued a plan of its own
+    ("Harbourton Shipping, a company known for its container fleet and ferries, has issued a plan "
+     "to record every shipment on a blockchain by 2027. ", "news_report"),
+])
+def test_an_english_subject_that_has_issued_a_document(lede, expected):
+    assert classify("Harbourton wants every container on a ledger", lede + BODY_EN)["doc_type"] == expected
+
+
+def test_a_document_that_starts_a_period_is_background():
+    forum = ("某市区块链论坛昨日举行。市科委负责人致辞时介绍，某市自2021年发布《某市区块链创新发展行动计划》以来，"
+             "已建成城市级区块链平台。论坛发布了《区块链产业发展报告》。")
+    assert classify("某市区块链论坛举行", forum + BODY_ZH)["doc_type"] == "news_report"
+    issued = "某市区块链论坛昨日举行。会上，市政府发布《某市区块链创新发展行动计划》，提出建成城市级区块链平台。"
+    assert classify("某市区块链论坛举行", issued + BODY_ZH)["doc_type"] == "policy_document"
+
+
+def test_a_project_stating_its_vision_promotes_itself():
+    lede = "某某链是一条面向供应链金融的区块链公链。我们的愿景是让每一笔应收账款都能在链上流转。"
+    assert classify("某某链项目介绍", lede + BODY_ZH)["doc_type"] == "commentary"
+
+
+def test_what_a_reader_needs_to_know_of_rules_is_a_guide():
+    title = "New custody rules take effect: what token issuers need to know"
+    assert classify(title, BODY_EN)["doc_type"] == "commentary"
+    assert classify("New custody rules take effect for token issuers", BODY_EN)["doc_type"] == "policy_document"
+
+
+def test_an_official_answering_the_legislature_speaks():
+    lede = ("金融管理局总裁今日出席立法会财经事务委员会会议时表示，数字货币试验将扩大至零售层面。"
+            "他强调，区块链结算须兼顾安全与效率。他指出，新规将于明年公布。")
+    assert classify("金管局：数字货币试验将扩大至零售层面", lede)["doc_type"] == "official_speech"
