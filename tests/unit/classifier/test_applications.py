@@ -285,3 +285,20 @@ def test_priority_areas_and_uploaded_data_refer_to_the_subject_of_the_article():
     assert {"e_government", "tax_invoicing"} <= set(classify(title, listed)["applications"])
     uploaded = EN_POLICY + filler + "Under the rules, importers must upload customs declarations within a day."
     assert "trade" in classify(title, uploaded)["applications"]
+
+
+def test_a_crackdown_on_crypto_speculation_cited_in_a_blockchain_plan_is_digital_assets():
+    text = POLICY + "同时，严厉打击以区块链为名的非法集资、虚拟货币炒作等违法活动。"
+    assert "digital_assets" in classify(TITLE, text)["applications"]
+    english = (EN_POLICY + "The city will also crack down on virtual currency speculation carried out "
+               "in the name of blockchain.")
+    assert "digital_assets" in classify("City issues blockchain measures", english)["applications"]
+
+
+def test_a_cbdc_article_takes_digital_assets_only_from_crypto_regulation():
+    pilot = ("The central bank said the digital yuan pilot would be extended to more cities, "
+             "with e-CNY payments accepted on buses and in shops. ") * 2
+    banned = pilot + "The governor said the ban on cryptocurrency trading remained in force."
+    assert {"finance", "digital_assets"} <= set(classify("Central bank widens e-CNY pilot", banned)["applications"])
+    contrast = pilot + "Unlike a stablecoin, the e-CNY is issued by the central bank."
+    assert "digital_assets" not in classify("Central bank widens e-CNY pilot", contrast)["applications"]
