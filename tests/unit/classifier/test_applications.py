@@ -302,3 +302,8 @@ def test_a_cbdc_article_takes_digital_assets_only_from_crypto_regulation():
     assert {"finance", "digital_assets"} <= set(classify("Central bank widens e-CNY pilot", banned)["applications"])
     contrast = pilot + "Unlike a stablecoin, the e-CNY is issued by the central bank."
     assert "digital_assets" not in classify("Central bank widens e-CNY pilot", contrast)["applications"]
+
+
+def test_inspections_the_government_puts_on_the_chain_are_e_government():
+    text = POLICY + "运用区块链技术开展安全生产监管和生态环境监管。"
+    assert "e_government" in classify(TITLE, text)["applications"]
