@@ -307,3 +307,10 @@ def test_a_cbdc_article_takes_digital_assets_only_from_crypto_regulation():
 def test_inspections_the_government_puts_on_the_chain_are_e_government():
     text = POLICY + "运用区块链技术开展安全生产监管和生态环境监管。"
     assert "e_government" in classify(TITLE, text)["applications"]
+
+
+def test_devices_that_upload_by_themselves_qualifications_and_upgraded_mills_name_their_areas():
+    text = POLICY + "过磅数据由智能地磅自动采集并上传区块链平台，糖厂同步推进智能化改造。"
+    assert {"iot", "manufacturing"} <= set(classify(TITLE, text)["applications"])
+    english = EN_POLICY + "The blockchain platform will verify professional qualifications of accountants and engineers."
+    assert "social_services" in classify("City launches blockchain platform", english)["applications"]
