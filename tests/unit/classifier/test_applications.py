@@ -314,3 +314,13 @@ def test_devices_that_upload_by_themselves_qualifications_and_upgraded_mills_nam
     assert {"iot", "manufacturing"} <= set(classify(TITLE, text)["applications"])
     english = EN_POLICY + "The blockchain platform will verify professional qualifications of accountants and engineers."
     assert "social_services" in classify("City launches blockchain platform", english)["applications"]
+
+
+def test_what_a_scanned_code_shows_is_named_for_the_platform_and_a_products_digital_id_is_no_identity():
+    title = "某县上线牛羊肉区块链溯源平台"
+    text = ("县政府印发区块链产业发展若干措施，设立区块链产业专项资金。\n"
+            "某县牛羊肉区块链溯源平台日前上线。消费者扫描包装上的溯源码，即可查看屠宰检疫和冷链运输等信息。"
+            "每件产品都有唯一的“数字身份证”。")
+    applications = classify(title, text)["applications"]
+    assert "supply_chain" in applications
+    assert "e_government" not in applications
