@@ -324,3 +324,12 @@ def test_what_a_scanned_code_shows_is_named_for_the_platform_and_a_products_digi
     applications = classify(title, text)["applications"]
     assert "supply_chain" in applications
     assert "e_government" not in applications
+
+
+def test_english_generic_words_count_a_clause_away_but_a_technology_list_goes_on_after_an_abbreviation():
+    text = (EN_POLICY + "The single window uses a blockchain to share export declarations with banks, "
+            "so that exporters can obtain financing.")
+    assert "finance" in classify("Province issues blockchain measures", text)["applications"]
+    listed = (EN_POLICY + "It will integrate blockchain with new-generation information technology, including the "
+              "internet of things (IoT), big data and artificial intelligence.")
+    assert "iot" not in classify("Province issues blockchain measures", listed)["applications"]
