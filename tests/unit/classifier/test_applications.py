@@ -333,3 +333,10 @@ def test_english_generic_words_count_a_clause_away_but_a_technology_list_goes_on
     listed = (EN_POLICY + "It will integrate blockchain with new-generation information technology, including the "
               "internet of things (IoT), big data and artificial intelligence.")
     assert "iot" not in classify("Province issues blockchain measures", listed)["applications"]
+
+
+def test_income_tax_offered_to_talent_is_no_tax_application():
+    text = POLICY + "区块链高端人才可按规定享受个人所得税优惠。"
+    assert "tax_invoicing" not in classify(TITLE, text)["applications"]
+    filed = POLICY + "推动区块链在个人所得税申报和电子发票中的应用。"
+    assert "tax_invoicing" in classify(TITLE, filed)["applications"]
