@@ -353,3 +353,22 @@ def _perk(perks: list[int], folded: str, hit: Hit) -> bool:
     after = perks[i] if i < len(perks) else None
     return ((before is not None and _CLAUSE_START.search(folded, before, hit[0]) is None)
             or (after is not None and _CLAUSE_START.search(folded, hit[1], after) is None))
+
+
+def clued(lex: Lexicon, folded: str, label: str, hits: list[Hit], signals: dict[str, tuple[float, list[Hit]]],
+          window: int) -> bool:
+    """One of ``hits`` (of ``label``) shares a sentence with a signal of the label's
+    ``generic_clues``, if it has any: in an article about a CBDC, a stablecoin named
+    beside the currency is a contrast; a ban on crypto trading it cites is regulation
+    (convention 5: digital_assets)."""
+    clues = lex.generic_clues.get(label)
+    if not clues:
+        return True
+    starts = sorted(h[0] for group in clues for h in signals.get(group, (0.0, []))[1])
+    for start, _, _ in hits:
+        i = bisect.bisect_right(starts, start)
+        if i > 0 and start - starts[i - 1] <= window and _SENTENCE_END.search(folded, starts[i - 1], start) is None:
+            return True
+        if i < len(starts) and starts[i] - start <= window and _SENTENCE_END.search(folded, start, starts[i]) is None:
+            return True
+    return False

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from functools import reduce
 
-from consumers.classifier.applied import Peers, applied
+from consumers.classifier.applied import Peers, applied, clued
 from consumers.classifier.doctype import doc_type
 from consumers.classifier.hits import END, START, Hit, by_start_longest_first, lemma, outermost, scan
 from consumers.classifier.lexicon import ANCHOR_GROUPS, SIGNAL, Lexicon
@@ -329,6 +329,7 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     if relevant:
         listed = listed or Peers(lex, folded, hits["technology"] + anchors.hits)  # a threshold of 0 needs no anchor
         content: dict[str, list[Hit]] = {"application": [], "theme": []}
+        found_hits: dict[str, list[Hit]] = {}  # of each label found
         for hit in outermost(_own_characters(hits["theme"], folded) + hits["application"]):
             content[hit[2].kind].append(hit)
         for kind, out in (("application", applications), ("theme", themes)):
@@ -344,6 +345,7 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
             for label, (weight, label_hits) in sorted(scored.items()):
                 if weight >= lex.label_min.get(label, 1.0):
                     out.append(label)
+                    found_hits[label] = label_hits
                     evidence.append({"field": kind + "s", "value": label, "phrases": phrases(body, label_hits)})
         weight_of = lambda group: signals.get(group, (0.0, []))[0]  # noqa: E731
         keep = None
@@ -355,7 +357,8 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
         named = [a for a in applications if a not in lex.scenario_exempt and (keep is not lex.crypto_keep or a in keep)]
         if keep is not None:  # the focus decides: crypto regulation is digital_assets, a CBDC finance
             focus = signals["crypto" if keep is lex.crypto_keep else "cbdc"][1]
-            found = lex.cbdc_found.intersection(applications) if keep is lex.cbdc_keep else frozenset()
+            found = frozenset(a for a in lex.cbdc_found.intersection(applications)
+                              if clued(lex, folded, a, found_hits[a], signals, anchors.window)) if keep is lex.cbdc_keep else frozenset()
             applications[:] = sorted(keep | found)
             evidence = [e for e in evidence if e["field"] != "applications" or e["value"] in found]
             evidence += [{"field": "applications", "value": a, "phrases": phrases(body, focus)} for a in sorted(keep)]

@@ -285,3 +285,58 @@ def test_priority_areas_and_uploaded_data_refer_to_the_subject_of_the_article():
     assert {"e_government", "tax_invoicing"} <= set(classify(title, listed)["applications"])
     uploaded = EN_POLICY + filler + "Under the rules, importers must upload customs declarations within a day."
     assert "trade" in classify(title, uploaded)["applications"]
+
+
+def test_a_crackdown_on_crypto_speculation_cited_in_a_blockchain_plan_is_digital_assets():
+    text = POLICY + "同时，严厉打击以区块链为名的非法集资、虚拟货币炒作等违法活动。"
+    assert "digital_assets" in classify(TITLE, text)["applications"]
+    english = (EN_POLICY + "The city will also crack down on virtual currency speculation carried out "
+               "in the name of blockchain.")
+    assert "digital_assets" in classify("City issues blockchain measures", english)["applications"]
+
+
+def test_a_cbdc_article_takes_digital_assets_only_from_crypto_regulation():
+    pilot = ("The central bank said the digital yuan pilot would be extended to more cities, "
+             "with e-CNY payments accepted on buses and in shops. ") * 2
+    banned = pilot + "The governor said the ban on cryptocurrency trading remained in force."
+    assert {"finance", "digital_assets"} <= set(classify("Central bank widens e-CNY pilot", banned)["applications"])
+    contrast = pilot + "Unlike a stablecoin, the e-CNY is issued by the central bank."
+    assert "digital_assets" not in classify("Central bank widens e-CNY pilot", contrast)["applications"]
+
+
+def test_inspections_the_government_puts_on_the_chain_are_e_government():
+    text = POLICY + "运用区块链技术开展安全生产监管和生态环境监管。"
+    assert "e_government" in classify(TITLE, text)["applications"]
+
+
+def test_devices_that_upload_by_themselves_qualifications_and_upgraded_mills_name_their_areas():
+    text = POLICY + "过磅数据由智能地磅自动采集并上传区块链平台，糖厂同步推进智能化改造。"
+    assert {"iot", "manufacturing"} <= set(classify(TITLE, text)["applications"])
+    english = EN_POLICY + "The blockchain platform will verify professional qualifications of accountants and engineers."
+    assert "social_services" in classify("City launches blockchain platform", english)["applications"]
+
+
+def test_what_a_scanned_code_shows_is_named_for_the_platform_and_a_products_digital_id_is_no_identity():
+    title = "某县上线牛羊肉区块链溯源平台"
+    text = ("县政府印发区块链产业发展若干措施，设立区块链产业专项资金。\n"
+            "某县牛羊肉区块链溯源平台日前上线。消费者扫描包装上的溯源码，即可查看屠宰检疫和冷链运输等信息。"
+            "每件产品都有唯一的“数字身份证”。")
+    applications = classify(title, text)["applications"]
+    assert "supply_chain" in applications
+    assert "e_government" not in applications
+
+
+def test_english_generic_words_count_a_clause_away_but_a_technology_list_goes_on_after_an_abbreviation():
+    text = (EN_POLICY + "The single window uses a blockchain to share export declarations with banks, "
+            "so that exporters can obtain financing.")
+    assert "finance" in classify("Province issues blockchain measures", text)["applications"]
+    listed = (EN_POLICY + "It will integrate blockchain with new-generation information technology, including the "
+              "internet of things (IoT), big data and artificial intelligence.")
+    assert "iot" not in classify("Province issues blockchain measures", listed)["applications"]
+
+
+def test_income_tax_offered_to_talent_is_no_tax_application():
+    text = POLICY + "区块链高端人才可按规定享受个人所得税优惠。"
+    assert "tax_invoicing" not in classify(TITLE, text)["applications"]
+    filed = POLICY + "推动区块链在个人所得税申报和电子发票中的应用。"
+    assert "tax_invoicing" in classify(TITLE, filed)["applications"]
