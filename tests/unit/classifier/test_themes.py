@@ -35,3 +35,14 @@ def test_a_platform_something_is_done_through_is_not_infrastructure() -> None:
     text = ("市医疗保障局印发实施方案，参保群众的异地就医备案和结算数据通过区块链平台核验，"
             "结算时间由三天缩短到当天，医保部门按月对账。")
     assert "infrastructure" not in themes("某市医保结算引入区块链", text)
+
+
+def test_a_government_that_will_consider_something_is_not_doing_research() -> None:
+    text = ("市商务局表示，将在区块链通关试点基础上研究制定跨境电商数据共享办法，"
+            "并认真研究吸纳企业提出的意见，按每人2000元标准给予操作人员培训补贴。")
+    assert "tech_research" not in themes("某市推广区块链通关试点", text)
+
+
+def test_research_on_the_technology_is_still_research() -> None:
+    text = "省科技厅支持高校开展区块链共识算法研究，组建区块链重点实验室，推动核心技术攻关。"
+    assert "tech_research" in themes("某省支持区块链核心技术研究", text)
