@@ -46,3 +46,9 @@ def test_a_government_that_will_consider_something_is_not_doing_research() -> No
 def test_research_on_the_technology_is_still_research() -> None:
     text = "省科技厅支持高校开展区块链共识算法研究，组建区块链重点实验室，推动核心技术攻关。"
     assert "tech_research" in themes("某省支持区块链核心技术研究", text)
+
+
+def test_supervising_a_sector_with_on_chain_data_is_no_regulation_theme() -> None:
+    text = ("市能源局推动矿山安全生产数据上链，井下监测数据实时上传区块链，提升安全监管效能，"
+            "为环境监管提供可信依据。")
+    assert "regulation" not in themes("某市推进区块链矿山数据上链", text)
