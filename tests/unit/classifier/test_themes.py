@@ -52,3 +52,21 @@ def test_supervising_a_sector_with_on_chain_data_is_no_regulation_theme() -> Non
     text = ("市能源局推动矿山安全生产数据上链，井下监测数据实时上传区块链，提升安全监管效能，"
             "为环境监管提供可信依据。")
     assert "regulation" not in themes("某市推进区块链矿山数据上链", text)
+
+
+def test_a_budget_drawn_up_for_the_platform_is_funding() -> None:
+    text = ("市政府推动区块链技术在不动产登记中的应用，地政局导入区块链验证移转谱本。"
+            "市府今年编列新台币2000万元，用于区块链地籍系统建置。")
+    assert "funding_support" in themes("某市地政局导入区块链 推动不动产登记应用", text)
+
+
+def test_a_government_that_invests_in_the_platform_is_funding() -> None:
+    text = ("The city government will invest 60 million yuan over two years in the blockchain "
+            "platform that records land transfers, officials said.")
+    assert "funding_support" in themes("City puts land records on blockchain", text)
+
+
+def test_the_budget_report_a_congress_reviews_is_no_funding() -> None:
+    text = ("代表们审议了政府工作报告，报告提出推进区块链在政务服务中的应用。"
+            "会议期间，代表们还将审议财政预算报告，并对投资项目提出意见。")
+    assert "funding_support" not in themes("某省人代会审议区块链政务应用", text)
