@@ -70,3 +70,9 @@ def test_the_budget_report_a_congress_reviews_is_no_funding() -> None:
     text = ("代表们审议了政府工作报告，报告提出推进区块链在政务服务中的应用。"
             "会议期间，代表们还将审议财政预算报告，并对投资项目提出意见。")
     assert "funding_support" not in themes("某省人代会审议区块链政务应用", text)
+
+
+def test_an_industry_rebuilt_smart_or_green_is_upgraded() -> None:
+    text = ("省工信厅推动区块链在制糖企业中应用，糖料收购数据全部上链，"
+            "省财政安排资金支持糖厂智能化改造，推动钢铁行业绿色低碳转型。")
+    assert "industrial_upgrading" in themes("某省推进区块链+糖业应用", text)
