@@ -76,3 +76,9 @@ def test_an_industry_rebuilt_smart_or_green_is_upgraded() -> None:
     text = ("省工信厅推动区块链在制糖企业中应用，糖料收购数据全部上链，"
             "省财政安排资金支持糖厂智能化改造，推动钢铁行业绿色低碳转型。")
     assert "industrial_upgrading" in themes("某省推进区块链+糖业应用", text)
+
+
+def test_cooperation_carried_out_with_other_regions_is_cooperation() -> None:
+    text = ("市生态环境局推动重点企业排放数据上链，区块链核验结果作为监管依据，"
+            "并与邻近省份的碳市场服务机构开展合作，推进单证互认合作。")
+    assert "events_cooperation" in themes("某市推进区块链碳排放数据上链", text)
