@@ -82,3 +82,11 @@ def test_cooperation_carried_out_with_other_regions_is_cooperation() -> None:
     text = ("市生态环境局推动重点企业排放数据上链，区块链核验结果作为监管依据，"
             "并与邻近省份的碳市场服务机构开展合作，推进单证互认合作。")
     assert "events_cooperation" in themes("某市推进区块链碳排放数据上链", text)
+
+
+def test_an_agreement_told_at_the_end_of_a_long_article_is_cooperation() -> None:
+    filler = "Officials said the work had gone smoothly and that residents had welcomed the change. " * 8
+    text = ("The city government put 300 public services on a blockchain platform this year, "
+            "letting residents skip paper certificates. " + filler
+            + "Records will also be recognised in two neighbouring provinces under a regional cooperation agreement.")
+    assert "events_cooperation" in themes("City puts public services on blockchain", text)
