@@ -90,3 +90,10 @@ def test_an_agreement_told_at_the_end_of_a_long_article_is_cooperation() -> None
             "letting residents skip paper certificates. " + filler
             + "Records will also be recognised in two neighbouring provinces under a regional cooperation agreement.")
     assert "events_cooperation" in themes("City puts public services on blockchain", text)
+
+
+def test_infrastructure_named_a_paragraph_after_the_word_counts() -> None:
+    filler = "Officials said the work had gone smoothly and that residents had welcomed the change. " * 4
+    text = ("The city has put its property and tax records on a blockchain this year, officials said. "
+            + filler + "The city calls the shared ledger its core public data infrastructure.")
+    assert "infrastructure" in themes("City puts property records on blockchain", text)
