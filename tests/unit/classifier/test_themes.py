@@ -97,3 +97,17 @@ def test_infrastructure_named_a_paragraph_after_the_word_counts() -> None:
     text = ("The city has put its property and tax records on a blockchain this year, officials said. "
             + filler + "The city calls the shared ledger its core public data infrastructure.")
     assert "infrastructure" in themes("City puts property records on blockchain", text)
+
+
+def test_a_requirement_laid_on_firms_is_a_rule() -> None:
+    text = ("The provincial agriculture department will require all licensed tea makers to put harvest and "
+            "processing records on a blockchain traceability system from next year; the requirement follows "
+            "new rules on geographical-indication labels.")
+    assert "regulation" in themes("Province to require blockchain traceability for tea", text)
+
+
+def test_a_compulsory_savings_scheme_is_no_rule() -> None:
+    text = ("The municipal government moved housing provident fund services onto a blockchain platform shared "
+            "with banks under a plan issued by the housing bureau. The fund is a mandatory savings scheme for "
+            "home buyers, and with records verified on the chain loan approval now takes three days.")
+    assert "regulation" not in themes("City government puts housing provident fund on blockchain", text)
