@@ -111,3 +111,9 @@ def test_a_compulsory_savings_scheme_is_no_rule() -> None:
             "with banks under a plan issued by the housing bureau. The fund is a mandatory savings scheme for "
             "home buyers, and with records verified on the chain loan approval now takes three days.")
     assert "regulation" not in themes("City government puts housing provident fund on blockchain", text)
+
+
+def test_a_speech_at_a_plenary_session_is_no_forum() -> None:
+    text = ("在省政协第二次会议上，省政协委员在大会发言中建议，运用区块链技术建设农产品溯源体系，"
+            "该建议已被列为大会正式建议，交由省农业农村厅研究办理。")
+    assert "events_cooperation" not in themes("省政协委员建议以区块链建设农产品溯源体系", text)
