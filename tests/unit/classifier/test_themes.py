@@ -117,3 +117,9 @@ def test_a_speech_at_a_plenary_session_is_no_forum() -> None:
     text = ("在省政协第二次会议上，省政协委员在大会发言中建议，运用区块链技术建设农产品溯源体系，"
             "该建议已被列为大会正式建议，交由省农业农村厅研究办理。")
     assert "events_cooperation" not in themes("省政协委员建议以区块链建设农产品溯源体系", text)
+
+
+def test_a_trading_platform_made_digital_is_no_industry_upgraded() -> None:
+    text = ("省公共资源交易监督管理局推动招投标全流程上链，区块链电子保函全省互认，"
+            "该平台被列为公共资源交易平台数字化转型典型案例，推动全省对外贸易数字化转型。")
+    assert "industrial_upgrading" not in themes("某省公共资源交易全面应用区块链", text)
