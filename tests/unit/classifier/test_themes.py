@@ -123,3 +123,10 @@ def test_a_trading_platform_made_digital_is_no_industry_upgraded() -> None:
     text = ("省公共资源交易监督管理局推动招投标全流程上链，区块链电子保函全省互认，"
             "该平台被列为公共资源交易平台数字化转型典型案例，推动全省对外贸易数字化转型。")
     assert "industrial_upgrading" not in themes("某省公共资源交易全面应用区块链", text)
+
+
+def test_subsidies_paid_out_through_the_system_are_no_funding() -> None:
+    text = ("The central bank said pilot cities had used the digital yuan to pay subsidies to farmers, "
+            "and the city government plans to disburse government subsidies only when conditions written "
+            "into smart contracts are met, under rules issued by the People's Bank of China.")
+    assert "funding_support" not in themes("PBoC widens e-CNY pilot to more cities", text)
