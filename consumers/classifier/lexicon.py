@@ -23,7 +23,7 @@ from consumers.classifier.normalise import fold, variants
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
-LEXICON_VERSION = "lexicon-1.8"
+LEXICON_VERSION = "lexicon-1.9"
 # Signal groups that name what the article must be about (blockchain, crypto assets, a
 # central-bank digital currency): labels of policy content count only near one, and an
 # article without any is not relevant.
