@@ -47,7 +47,8 @@ def run_classify(source: TextIO, sink: TextIO) -> int:
     return failures
 
 
-def read_labelled(path: str) -> list[dict[str, Any]]:
+def read_labelled_rows(path: str, needs: tuple[str, ...] = ("relevant",)) -> list[dict[str, Any]]:
+    """The JSON objects of a JSON Lines file, each holding the fields ``needs``."""
     try:
         with open(path, encoding="utf-8") as handle:
             lines = [(n, line) for n, line in enumerate(handle, start=1) if line.strip()]
@@ -59,17 +60,40 @@ def read_labelled(path: str) -> list[dict[str, Any]]:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise UserError(f"{path}:{number}: not JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "relevant" not in row:
-            raise UserError(f"{path}:{number}: needs at least 'text' and the labels ('relevant', ...)")
+        if not isinstance(row, dict) or any(name not in row for name in needs):
+            raise UserError(f"{path}:{number}: needs at least {', '.join(map(repr, needs))} and the labels")
         rows.append(row)
     if not rows:
         raise UserError(f"{path}: no labelled articles")
     return rows
 
 
-def _report(figures: dict[str, Any], out: TextIO) -> None:
+def read_labelled(path: str) -> list[dict[str, Any]]:
+    rows = read_labelled_rows(path, ("text", "relevant"))
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row["text"], str):
+            raise UserError(f"{path}:{number}: 'text' must be a string")
+    return rows
+
+
+def read_second_labels(path: str, gold: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A second labeller's labels of some of ``gold``'s articles (JSON Lines: id and the
+    labels), paired with those articles: (gold rows, their second labels), in the order of
+    ``path``."""
+    by_id = {str(r.get("id")): r for r in gold}
+    paired: list[dict[str, Any]] = []
+    second = []
+    for number, row in enumerate(read_labelled_rows(path), start=1):
+        if str(row.get("id")) not in by_id:
+            raise UserError(f"{path}:{number}: id {row.get('id')!r} is not an article of the labelled file")
+        paired.append(by_id[str(row["id"])])
+        second.append(row)
+    return paired, second
+
+
+def _report(figures: dict[str, Any], out: TextIO, scored: str) -> None:
     rel = figures["relevant"]
-    out.write(f"classifier {lexicon().version}, {figures['n']} articles\n\n")
+    out.write(f"{scored}, {figures['n']} articles\n\n")
     out.write(f"relevant      precision {rel['precision']:.3f}  recall {rel['recall']:.3f}  f1 {rel['f1']:.3f}\n")
     for name in ("regions", "themes", "applications"):
         f = figures[name]
@@ -93,19 +117,26 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if args.worst < 0:
         raise UserError("--worst must be 0 or more")
     gold = read_labelled(args.file)
-    pred = [classify(str(r.get("title") or ""), r["text"], r.get("lang"), r.get("source")) for r in gold]
+    if args.labels:
+        gold, pred = read_second_labels(args.labels, gold)
+        scored = f"labels of {args.labels}"
+    else:
+        pred = [classify(str(r.get("title") or ""), r["text"], r.get("lang"), r.get("source")) for r in gold]
+        scored = f"classifier {lexicon().version}"
     figures = score(gold, pred, worst=args.worst)
     if args.json:
         payload = {key: figures[key] for key in _JSON_KEYS}
         for name in ("regions", "themes", "applications"):
             payload[name] = {k: v for k, v in figures[name].items() if k != "per_label"}
         payload["doc_type"] = {"accuracy": figures["doc_type"]["accuracy"]}
-        payload["classifier_version"] = lexicon().version
+        payload["scored"] = scored
+        if not args.labels:
+            payload["classifier_version"] = lexicon().version
         if args.worst:
             payload["worst"] = figures["worst"]
         print(json.dumps(payload, ensure_ascii=False))
     else:
-        _report(figures, sys.stdout)
+        _report(figures, sys.stdout, scored)
     return 0
 
 
@@ -139,4 +170,8 @@ def register(commands) -> None:
                              '"doc_type": {"accuracy"}, "n"}')
     parser.add_argument("--worst", type=int, default=10, metavar="N",
                         help="list the N worst-classified articles (default 10; 0 for none)")
+    parser.add_argument("--labels", metavar="OTHER.jsonl",
+                        help="score a second labeller's labels (JSON Lines: id and the labels of some of "
+                             "FILE's articles) instead of the classifier: how far two people agree, the "
+                             "ceiling to read the classifier's figures against")
     parser.set_defaults(handler=_cmd_eval)

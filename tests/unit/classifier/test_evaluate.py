@@ -83,3 +83,26 @@ def test_eval_command_rejects_bad_files(tmp_path, capsys):
     bad.write_text('{"text": "no labels"}\n', encoding="utf-8")
     assert main(["eval", str(bad)]) == 2
     assert "bad.jsonl:1" in capsys.readouterr().err
+
+
+def test_eval_command_scores_a_second_labeller(tmp_path, capsys):
+    gold = [{"id": f"g{i}", "title": "t", "text": "x", "relevant": True, "regions": ["Hebei"], "themes": ["talent"],
+             "applications": ["finance", "trade"], "doc_type": "news_report"} for i in range(3)]
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in gold), encoding="utf-8")
+    # the second labeller saw two of the articles, disagrees on one application and one doc type
+    second = [{"id": "g2", "relevant": True, "regions": ["Hebei"], "themes": ["talent"], "applications": ["finance"],
+               "doc_type": "commentary"},
+              {"id": "g0", "relevant": True, "regions": ["Hebei"], "themes": ["talent"],
+               "applications": ["finance", "trade"], "doc_type": "news_report"}]
+    other = tmp_path / "second.jsonl"
+    other.write_text("\n".join(json.dumps(r) for r in second), encoding="utf-8")
+    assert main(["eval", str(path), "--labels", str(other), "--json", "--worst", "0"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["n"] == 2 and "classifier_version" not in figures
+    assert figures["doc_type"]["accuracy"] == 0.5
+    assert figures["applications"]["micro_precision"] == 1.0 and figures["applications"]["micro_recall"] == 0.75
+    assert figures["regions"]["micro_f1"] == 1.0
+    other.write_text(json.dumps({"id": "nope", "relevant": False}), encoding="utf-8")
+    assert main(["eval", str(path), "--labels", str(other)]) == 2
+    assert "'nope' is not an article" in capsys.readouterr().err
