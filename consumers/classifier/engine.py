@@ -22,6 +22,8 @@ from consumers.classifier.normalise import lower_same_length
 MAX_PHRASES = 5
 # Signal groups that count as policy content when near an anchor.
 NEAR_GROUPS = ("policy", "regulation")
+# The signal group whose phrases hide the signals inside them (relevance.yaml).
+HIDDEN = "hidden"
 # How far (in characters) from a blockchain mention a policy phrase still belongs to it:
 # English needs about three times the characters of Chinese for the same words.
 WINDOW_ZH = 100
@@ -152,11 +154,16 @@ _TERM = operator.itemgetter(2)
 def signal_groups(lex: Lexicon, hits: dict[str, list[Hit]]) -> dict[str, tuple[float, list[Hit]]]:
     """Each relevance signal group found, with the sum of its hits' weights (every hit
     counts; added in the order of the hits, as floats add) and its hits. The scan listed
-    each group apart, so the sum is one C-level pass."""
+    each group apart, so the sum is one C-level pass. Phrases inside a phrase of the
+    group HIDDEN count for no group: 不得 in a copyright line (未经授权不得转载) bans
+    nothing, 产品 in 农产品 is no company's product."""
     found: dict[str, tuple[float, list[Hit]]] = {}
+    hidden = [(h[0], h[1]) for h in hits.get(SIGNAL + HIDDEN, ())]
     for group in lex.relevance["groups"]:
         group_hits = hits.get(SIGNAL + group)
-        if group_hits:
+        if group_hits and hidden and group != HIDDEN:
+            group_hits = [h for h in group_hits if not any(low <= h[0] and h[1] <= high for low, high in hidden)]
+        if group_hits and group != HIDDEN:
             found[group] = (reduce(operator.add, map(_WEIGHT, map(_TERM, group_hits)), 0.0), group_hits)
     return found
 
