@@ -216,6 +216,11 @@ def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
     """Every feature of the relevance model (see relevance.yaml), products included."""
     size = len(folded)
     values = features(lex, signals, size, title_end)
+    # A company's headline names the firm or its business (公司, 融资, firm), not only a
+    # verb a government uses too (推出, launches: weight 0.5).
+    if "company" in signals:
+        values["company_in_title"] = 1.0 if any(
+            h[0] < title_end and h[2].weight >= 1.0 for h in signals["company"][1]) else 0.0
     # A headline that names blockchain (or crypto, a CBDC) and a government actor - a
     # province or city, a body, a document (not a bare verb: 推动, 获批) - but no company:
     # 长春推出区块链社保卡应用, not 深圳一科技公司发布区块链存证一体机.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from consumers.classifier import engine, lexicon
+from consumers.classifier import classify, engine, lexicon
 from consumers.classifier.hits import scan
 from consumers.classifier.normalise import lower_same_length
 
@@ -29,3 +29,19 @@ def test_an_english_reproduction_notice_bans_nothing():
 def test_farm_produce_is_no_company_product():
     assert "产品" not in groups("县里推动农产品上链，消费者扫码可查产地。").get("company", [])
     assert "产品" in groups("公司发布区块链一体机新产品。")["company"]
+
+
+def test_a_start_up_funding_headline_is_a_company_piece():
+    text = ("公司表示，本轮融资将用于区块链存证产品研发，并拓展金融客户。创始人称，将加快推动区块链存证在"
+            "跨境电商中的应用，打造行业标杆。")
+    funding = classify("深圳区块链初创完成2亿元B轮融资 加码存证研发", text)
+    neutral = classify("深圳区块链存证应用加码研发", text)
+    assert funding["relevant"] is False
+    assert funding["relevance"] < neutral["relevance"] - 0.2
+
+
+def test_a_city_platform_going_live_is_not_a_company_headline():
+    labels = classify("某市区块链农产品溯源平台上线 小微企业可凭链上订单融资",
+                      "市农业农村局牵头建设的区块链溯源平台近日上线，全市农产品生产、流通数据实时上链。市政府出台"
+                      "配套政策，支持银行依据链上订单为小微企业提供融资。")
+    assert labels["relevant"] is True
