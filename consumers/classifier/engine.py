@@ -28,6 +28,9 @@ HIDDEN = "hidden"
 # English needs about three times the characters of Chinese for the same words.
 WINDOW_ZH = 100
 WINDOW_EN = 300
+# Mentions that all stand within this share of a window (a clause: 30 characters of
+# Chinese, 90 of English) are one mention: an expert's aside on crypto in a quantum plan.
+PASSING_SPAN = 0.3
 
 
 def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
@@ -237,14 +240,14 @@ def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
     near_policy = policy + regulation + near_actors
     values["policy_near_log"] = math.log1p(near_policy)
     values["policy_near_density"] = min(near_policy * 1000.0 / max(size, 300), 10.0)
-    # Blockchain only in lists of technologies (人工智能、区块链、元宇宙等), or named once
+    # Blockchain only in lists of technologies (人工智能、区块链、元宇宙等), or named in one
+    # place only (once, or a few times within one clause: 量子计算可能威胁加密货币和比特币)
     # outside the title of a longer article: the classic passing mention. In a flash the
     # one sentence that names it is most of the text.
     passing = False
     if anchors.starts and anchors.starts[0] >= title_end:  # blockchain not in the title
-        passing = len(anchors.hits) <= 1 and not values["flash"]
-        if not passing:
-            passing = all(listed.beside(h) for h in anchors.hits)
+        own = [h[0] for h in anchors.hits if not listed.beside(h)]
+        passing = not own or (not values["flash"] and max(own) - min(own) <= PASSING_SPAN * anchors.window)
     values["passing_mention"] = 1.0 if passing else 0.0
     expand_products(values, lex.relevance["products"])
     return values

@@ -45,3 +45,16 @@ def test_a_city_platform_going_live_is_not_a_company_headline():
                       "市农业农村局牵头建设的区块链溯源平台近日上线，全市农产品生产、流通数据实时上链。市政府出台"
                       "配套政策，支持银行依据链上订单为小微企业提供融资。")
     assert labels["relevant"] is True
+
+
+def test_crypto_named_twice_in_one_aside_of_another_plan_is_a_passing_mention():
+    title = "某市出台量子信息产业扶持政策 建设量子计算产业园"
+    policy = ("市政府近日印发《加快量子信息产业发展的若干措施》，提出建设量子计算产业园，培育量子通信、量子测量"
+              "企业，对落户项目给予最高1000万元支持，推动量子技术在政务、金融、电力领域应用。")
+    aside = "专家指出，量子计算未来可能威胁加密货币和比特币所用的密码算法。"
+    tail = ("市科技局表示，将加快出台配套政策，打造全国量子产业高地，推动项目尽快落地投产。按照措施，"
+            "市里还将设立量子产业基金，引进高端人才团队，对首台套量子装备给予奖励，并与高校共建量子实验室。")
+    assert classify(title, policy + aside + tail)["relevant"] is False
+    spread = classify(title, policy + "专家指出，量子计算未来可能威胁加密货币。" + tail
+                      + "措施还提出，支持区块链企业研发抗量子密码，推动区块链与量子通信融合试点。")
+    assert spread["relevant"] is True
