@@ -232,6 +232,10 @@ def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
         or any(h[0] < title_end for h in hits["national"])
         or any(h[0] < title_end for region_hits in places.values() for h in region_hits))
     values["subject_in_title"] = 1.0 if subject else 0.0
+    # No province, city or central body anywhere: the scope is China's policy, and a
+    # crypto piece naming none (an ETF in New York, the EU's rules, a token listing) is
+    # market or foreign news.
+    values["no_place"] = 0.0 if places else 1.0
     # A flash (a few sentences, shorter than two anchor windows): its headline carries
     # the subject and every sentence is near it; counts are small.
     values["flash"] = 1.0 if size < 2 * anchors.window else 0.0

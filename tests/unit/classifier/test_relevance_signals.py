@@ -58,3 +58,15 @@ def test_crypto_named_twice_in_one_aside_of_another_plan_is_a_passing_mention():
     spread = classify(title, policy + "专家指出，量子计算未来可能威胁加密货币。" + tail
                       + "措施还提出，支持区块链企业研发抗量子密码，推动区块链与量子通信融合试点。")
     assert spread["relevant"] is True
+
+
+def test_a_crypto_piece_that_names_no_chinese_place_or_body_is_out_of_scope():
+    text = ("Bitcoin rose 3% on Tuesday and ether gained 5%, as traders priced in a ruling on spot ether funds "
+            "expected next month. Trading volume on the largest exchanges doubled, and funding rates turned positive. "
+            "Analysts said regulatory approval could bring new crypto buyers, while some warned that the regulator "
+            "may delay its decision again. Options data show traders buying calls for the end of the quarter.")
+    abroad = classify("Ether climbs as traders await a fund decision", text)
+    assert abroad["regions"] == [] and abroad["relevant"] is False
+    # naming no place at all is what lowers it: the same words about a Chinese city score higher
+    assert abroad["relevance"] < classify("Ether climbs in Shanghai trading as traders await a fund decision",
+                                          text)["relevance"] - 0.3
