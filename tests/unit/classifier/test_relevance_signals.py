@@ -70,3 +70,15 @@ def test_a_crypto_piece_that_names_no_chinese_place_or_body_is_out_of_scope():
     # naming no place at all is what lowers it: the same words about a Chinese city score higher
     assert abroad["relevance"] < classify("Ether climbs in Shanghai trading as traders await a fund decision",
                                           text)["relevance"] - 0.3
+
+
+def test_a_course_advertised_in_the_headline_lowers_the_score_but_a_course_policy_does_not():
+    text = ("课程面向金融机构和政府部门从业人员，讲授区块链原理、智能合约和数字人民币应用，结合各地区块链政策"
+            "解读监管要求。学员结业后可获得证书，学费每人1.8万元。")
+    advert = classify("某大学区块链金融高级研修班招生简章", text)
+    plain = classify("某大学区块链金融高级课程介绍", text)
+    assert advert["relevance"] < plain["relevance"] - 0.2
+    policy = classify("教育部推动高校开设区块链课程",
+                      "教育部印发通知，要求有条件的高校开设区块链课程，建设区块链专业，培养区块链人才，"
+                      "支持地方建设区块链产教融合基地。")
+    assert policy["relevant"] is True
