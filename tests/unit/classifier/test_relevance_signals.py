@@ -82,3 +82,17 @@ def test_a_course_advertised_in_the_headline_lowers_the_score_but_a_course_polic
                       "教育部印发通知，要求有条件的高校开设区块链课程，建设区块链专业，培养区块链人才，"
                       "支持地方建设区块链产教融合基地。")
     assert policy["relevant"] is True
+
+
+def test_blockchain_listed_after_a_full_width_bracket_is_a_technology_peer():
+    title = "某市元宇宙产业发展行动方案"
+    text = ("市人民政府印发行动方案，提出到2026年元宇宙核心产业规模突破300亿元。重点发展虚拟现实（VR）、"
+            "增强现实（AR）、人工智能生成内容（AIGC）、区块链等关键技术，建设元宇宙产业园，培育骨干企业，"
+            "支持企业联合高校开展近眼显示、实时渲染等技术攻关。设立元宇宙产业专项资金，每年安排不少于1亿元，"
+            "加强人才引育。加强监管，防范虚拟货币炒作、非法集资等风险。建立工作专班，由市工信局牵头，"
+            "各区政府负责落实，定期通报进展。")
+    labels = classify(title, text)
+    assert labels["relevant"] is False
+    # the same plan with blockchain named as a measure of its own is about blockchain too
+    assert classify(title, text + "方案还提出，建设区块链公共服务平台，推动区块链在政务服务、供应链金融中的应用试点，"
+                    "对区块链企业给予房租补贴。")["relevant"] is True
