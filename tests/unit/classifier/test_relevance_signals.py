@@ -96,3 +96,8 @@ def test_blockchain_listed_after_a_full_width_bracket_is_a_technology_peer():
     # the same plan with blockchain named as a measure of its own is about blockchain too
     assert classify(title, text + "方案还提出，建设区块链公共服务平台，推动区块链在政务服务、供应链金融中的应用试点，"
                     "对区块链企业给予房租补贴。")["relevant"] is True
+
+
+def test_a_ministry_or_agency_named_by_its_own_name_is_a_policy_actor():
+    found = groups("農業部推動產銷履歷導入區塊鏈，能源署推綠電憑證區塊鏈化。")
+    assert {"農業部", "能源署"} <= set(found["policy"])
