@@ -22,10 +22,15 @@ from consumers.classifier.normalise import lower_same_length
 MAX_PHRASES = 5
 # Signal groups that count as policy content when near an anchor.
 NEAR_GROUPS = ("policy", "regulation")
+# The signal group whose phrases hide the signals inside them (relevance.yaml).
+HIDDEN = "hidden"
 # How far (in characters) from a blockchain mention a policy phrase still belongs to it:
 # English needs about three times the characters of Chinese for the same words.
 WINDOW_ZH = 100
 WINDOW_EN = 300
+# Mentions that all stand within this share of a window (a clause: 30 characters of
+# Chinese, 90 of English) are one mention: an expert's aside on crypto in a quantum plan.
+PASSING_SPAN = 0.3
 
 
 def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
@@ -152,11 +157,16 @@ _TERM = operator.itemgetter(2)
 def signal_groups(lex: Lexicon, hits: dict[str, list[Hit]]) -> dict[str, tuple[float, list[Hit]]]:
     """Each relevance signal group found, with the sum of its hits' weights (every hit
     counts; added in the order of the hits, as floats add) and its hits. The scan listed
-    each group apart, so the sum is one C-level pass."""
+    each group apart, so the sum is one C-level pass. Phrases inside a phrase of the
+    group HIDDEN count for no group: 不得 in a copyright line (未经授权不得转载) bans
+    nothing, 产品 in 农产品 is no company's product."""
     found: dict[str, tuple[float, list[Hit]]] = {}
+    hidden = [(h[0], h[1]) for h in hits.get(SIGNAL + HIDDEN, ())]
     for group in lex.relevance["groups"]:
         group_hits = hits.get(SIGNAL + group)
-        if group_hits:
+        if group_hits and hidden and group != HIDDEN:
+            group_hits = [h for h in group_hits if not any(low <= h[0] and h[1] <= high for low, high in hidden)]
+        if group_hits and group != HIDDEN:
             found[group] = (reduce(operator.add, map(_WEIGHT, map(_TERM, group_hits)), 0.0), group_hits)
     return found
 
@@ -209,6 +219,11 @@ def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
     """Every feature of the relevance model (see relevance.yaml), products included."""
     size = len(folded)
     values = features(lex, signals, size, title_end)
+    # A company's headline names the firm or its business (公司, 融资, firm), not only a
+    # verb a government uses too (推出, launches: weight 0.5).
+    if "company" in signals:
+        values["company_in_title"] = 1.0 if any(
+            h[0] < title_end and h[2].weight >= 1.0 for h in signals["company"][1]) else 0.0
     # A headline that names blockchain (or crypto, a CBDC) and a government actor - a
     # province or city, a body, a document (not a bare verb: 推动, 获批) - but no company:
     # 长春推出区块链社保卡应用, not 深圳一科技公司发布区块链存证一体机.
@@ -217,6 +232,10 @@ def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
         or any(h[0] < title_end for h in hits["national"])
         or any(h[0] < title_end for region_hits in places.values() for h in region_hits))
     values["subject_in_title"] = 1.0 if subject else 0.0
+    # No province, city or central body anywhere: the scope is China's policy, and a
+    # crypto piece naming none (an ETF in New York, the EU's rules, a token listing) is
+    # market or foreign news.
+    values["no_place"] = 0.0 if places else 1.0
     # A flash (a few sentences, shorter than two anchor windows): its headline carries
     # the subject and every sentence is near it; counts are small.
     values["flash"] = 1.0 if size < 2 * anchors.window else 0.0
@@ -225,14 +244,14 @@ def relevance_features(lex: Lexicon, folded: str, hits: dict[str, list[Hit]],
     near_policy = policy + regulation + near_actors
     values["policy_near_log"] = math.log1p(near_policy)
     values["policy_near_density"] = min(near_policy * 1000.0 / max(size, 300), 10.0)
-    # Blockchain only in lists of technologies (人工智能、区块链、元宇宙等), or named once
+    # Blockchain only in lists of technologies (人工智能、区块链、元宇宙等), or named in one
+    # place only (once, or a few times within one clause: 量子计算可能威胁加密货币和比特币)
     # outside the title of a longer article: the classic passing mention. In a flash the
     # one sentence that names it is most of the text.
     passing = False
     if anchors.starts and anchors.starts[0] >= title_end:  # blockchain not in the title
-        passing = len(anchors.hits) <= 1 and not values["flash"]
-        if not passing:
-            passing = all(listed.beside(h) for h in anchors.hits)
+        own = [h[0] for h in anchors.hits if not listed.beside(h)]
+        passing = not own or (not values["flash"] and max(own) - min(own) <= PASSING_SPAN * anchors.window)
     values["passing_mention"] = 1.0 if passing else 0.0
     expand_products(values, lex.relevance["products"])
     return values

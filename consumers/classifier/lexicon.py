@@ -493,8 +493,10 @@ def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]
         builder.add(phrase, Term("technology", ("technology",), 1.0, False))
     max_gap = _number(path, "technology_peers", "max_gap", peers.get("max_gap"))
     separators = _phrases(path, "technology_peers", "separators", peers.get("separators"))
-    alternatives = _alternatives(separators)
+    # the text is matched unfolded (lower-cased only): a full-width separator (，）) is
+    # kept as written besides its folded form
+    alternatives = "|".join(re.escape(p) for p in sorted(set(separators), key=len, reverse=True)) + "|" + _alternatives(separators)
     peer_gap = re.compile(r"\s*(?:" + alternatives + r")(?:\s|" + alternatives + ")*")  # 区块链溯源 is one compound
-    forms = [v for p in separators for v in variants(fold(p))]  # what ends and begins a separator, or the spaces around one
+    forms = separators + [v for p in separators for v in variants(fold(p))]  # what ends and begins a separator, or the spaces around one
     return (industry_after, industry_first, max_gap, peer_gap,
             frozenset(v[-1] for v in forms) | _SPACES, frozenset(v[0] for v in forms) | _SPACES)
