@@ -57,8 +57,12 @@ _ISSUER_SPAN = 40
 # (announcement.basis_words).
 _BASIS_SPAN = 40
 # Above the first sentence a page may print a column's tag (【财经评析】, 【观点】) with the
-# headline: its commentary title cues count there too (others: tested, no gain).
+# headline, or a byline (作者：某律师事务所合伙人): its commentary title cues count there too
+# (others: tested, no gain). Not in a portal's menu or breadcrumbs (首页 | 专题专栏; 首页 > 工作动态:
+# two separators or more), and not in a tag opening the first sentence's line (【数位时代】…, its
+# source).
 _HEADLINE_MATTER = {"commentary"}
+_MENU = re.compile(r"(?:[|｜>»/].*){2}")
 # A document named as the start of a period (自2020年发布《…计划》以来) was issued before the news.
 _SINCE = re.compile(r"》?(?:实施|出台|发布|印发)?以来")
 # A document issued by its name: the verb, then the name's opening bracket (印发《, 发布了《).
@@ -67,9 +71,10 @@ _NAMED = ("《", "了《")
 _WRAP_MAX = 400
 
 
-def _lead_start(folded: str, title_end: int) -> int:
-    """Where the article's first sentence starts: after the lines a page wraps it in, the
-    title repeated, and a dateline (the lead is counted from here)."""
+def _lead_start(folded: str, title_end: int) -> tuple[int, int]:
+    """Where the line of the article's first sentence starts (after the lines a page wraps it
+    in, the title repeated), and where the sentence starts, after a dateline (the lead is
+    counted from there)."""
     title = folded[:title_end].strip()
     start = title_end + 1
     while start < min(len(folded), title_end + _WRAP_MAX):
@@ -80,9 +85,23 @@ def _lead_start(folded: str, title_end: int) -> int:
             break
         start = stop + 1
     else:
-        return title_end + 1  # no sentence near the top: count from the text's start
+        return title_end + 1, title_end + 1  # no sentence near the top: count from the text's start
     dateline = _DATELINE.match(folded, start)
-    return dateline.end() if dateline else start
+    return start, dateline.end() if dateline else start
+
+
+def _headline_matter(folded: str, title_end: int, wrap_end: int) -> list[tuple[int, int]]:
+    """The lines between the title and the first sentence's line that are no menu or
+    breadcrumbs (a column's tag, a byline)."""
+    spans = []
+    start = title_end + 1
+    while start < wrap_end:
+        stop = folded.find("\n", start, wrap_end)
+        stop = wrap_end if stop < 0 else stop
+        if not _MENU.search(folded, start, stop):
+            spans.append((start, stop))
+        start = stop + 1
+    return spans
 
 
 def _announcements(lex: Lexicon, verbs: list[Hit], nouns: list[Hit], folded: str, end: int) -> list[Hit]:
@@ -175,7 +194,8 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
-    lead_start = _lead_start(folded, title_end)
+    wrap_end, lead_start = _lead_start(folded, title_end)
+    matter = _headline_matter(folded, title_end, wrap_end)
     cues = hits.get("doctype", [])
     # a weight-0 phrase hides those inside it: 委员 inside 委员会 (a committee) is no member
     names = [(h[0], h[1]) for h in cues if not h[2].weight]
@@ -183,7 +203,7 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
         start, end, term = hit
         if term.title_only:
             if start >= title_end:
-                if not (start < lead_start and term.labels[0] in _HEADLINE_MATTER):
+                if not (term.labels[0] in _HEADLINE_MATTER and any(s <= start and end <= e for s, e in matter)):
                     continue
             elif rules.basis.search(folded, max(0, start - _BASIS_SPAN), start):
                 continue

@@ -159,6 +159,20 @@ def test_a_column_tag_above_the_first_sentence_marks_commentary():
     assert classify(title, "监管机构日前公布新规，平台今后均需取得许可。" + BODY_ZH * 3 + "\n【财经评析】")["doc_type"] == "news_report"
 
 
+def test_a_portals_menu_and_a_source_tag_are_no_column():
+    title = "某区上线区块链不动产登记平台"
+    lede = "近日，某区不动产登记中心上线区块链平台，办事群众可在线查询登记进度。"
+    # the portal's menu and breadcrumbs above the first sentence name its own sections
+    portal = ("某区人民政府门户网站\n首页 | 政务公开 | 互动交流 | 专题专栏\n您当前的位置：首页 > 政务公开 > 观察\n"
+              "来源：某区政府　发布时间：2024-03-01\n")
+    assert classify(title, portal + lede + BODY_ZH)["doc_type"] == "news_report"
+    # a tag opening the first sentence's line names its source, not a column
+    assert classify(title, "【数码时代】" + lede + BODY_ZH)["doc_type"] == "news_report"
+    # a column label or a byline above the first sentence still marks an analysis
+    assert classify(title, "评论 | 文／某某\n" + lede + BODY_ZH)["doc_type"] == "commentary"
+    assert classify(title, "作者：某律师事务所合伙人\n" + lede + BODY_ZH)["doc_type"] == "commentary"
+
+
 @pytest.mark.parametrize(("title", "text", "expected"), [
     # a headline that imposes an obligation reports a rule
     ("监管部门：数字资产托管机构须于年底前完成备案", BODY_ZH, "policy_document"),
