@@ -67,6 +67,13 @@ _MENU = re.compile(r"(?:[|｜>»/].*){2}")
 _SINCE = re.compile(r"》?(?:实施|出台|发布|印发)?以来")
 # A document issued by its name: the verb, then the name's opening bracket (印发《, 发布了《).
 _NAMED = ("《", "了《")
+# A page ends its article with lines of its own: the editor, print and share controls, the
+# copyright notice (未经授权不得转载 obliges nobody to anything the news reports), the site map,
+# links to other pieces. A line opening with one of these starts the footer: no cue counts there.
+_FOOTER = re.compile(
+    r"\n[ \t　]*[（(【\[]?[ \t　]*(?:责任编辑|编辑[:：]|纠错|打印|列印|关闭|分享到|分享[:：]|转寄|版权声明|版权所有|声明[:：]"
+    r"|本网站|网站地图|扫一扫|扫描二维码|上一篇|上一则|下一篇|相关新闻|相关阅读|延伸阅读|热门新闻|网友评论"
+    r"|editor[:：]|edited by|copyright|©|all rights reserved|related articles|read more|share this)")
 # Wrapping lines are looked for this far into the text.
 _WRAP_MAX = 400
 
@@ -195,6 +202,8 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
     evidence: dict[str, list[Hit]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
     wrap_end, lead_start = _lead_start(folded, title_end)
+    footer = _FOOTER.search(folded, lead_start)
+    text_end = footer.start() if footer else len(folded)
     matter = _headline_matter(folded, title_end, wrap_end)
     cues = hits.get("doctype", [])
     # a weight-0 phrase hides those inside it: 委员 inside 委员会 (a committee) is no member
@@ -207,7 +216,7 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
                     continue
             elif rules.basis.search(folded, max(0, start - _BASIS_SPAN), start):
                 continue
-        if not term.weight or names and any(s <= start and end <= e for s, e in names):
+        if not term.weight or start >= text_end or names and any(s <= start and end <= e for s, e in names):
             continue
         label = term.labels[0]
         evidence[label].append(hit)
@@ -217,7 +226,7 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
             scores[label] += term.weight
     # Pairs start before the lead's end: nothing later counts, and no later noun holds an
     # earlier one (a longer phrase around a noun starts where it does or before).
-    lead_end += lead_start - title_end - 1  # as long, from the first sentence
+    lead_end = min(lead_end + lead_start - title_end - 1, text_end)  # as long, from the first sentence
     verbs = [v for v in hits.get("issue_verb", ()) if v[0] < lead_end]
     nouns = [n for n in hits.get("doc_noun", ()) if n[0] < lead_end]
     if verbs and nouns:

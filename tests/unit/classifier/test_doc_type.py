@@ -264,3 +264,17 @@ def test_an_official_answering_the_legislature_speaks():
     lede = ("金融管理局总裁今日出席立法会财经事务委员会会议时表示，数字货币试验将扩大至零售层面。"
             "他强调，区块链结算须兼顾安全与效率。他指出，新规将于明年公布。")
     assert classify("金管局：数字货币试验将扩大至零售层面", lede)["doc_type"] == "official_speech"
+
+
+@pytest.mark.parametrize("footer", [
+    "（责任编辑：某某）\n【纠错】【打印】【关闭】\n版权声明：本网所有作品，未经本网授权不得转载、摘编。",
+    "\n責任編輯：某某\n【列印】【轉寄】\n本網站所刊載之內容，未經授權不得轉載。",
+    "\nCopyright 2024 Some News. Reproduction must not be made without permission.",
+])
+def test_a_pages_footer_imposes_no_obligation(footer):
+    title = "某市获批建设区块链产业园"
+    text = "近日，某市区块链产业园获批省级示范园区，已入驻企业60家。" + BODY_ZH + "\n" + footer
+    assert classify(title, text)["doc_type"] == "news_report"
+    # the same obligation in the article reports a rule
+    rule = "近日，某市区块链产业园获批省级示范园区，园区企业不得开展代币发行融资。" + BODY_ZH
+    assert classify(title, rule)["doc_type"] == "policy_document"
