@@ -278,3 +278,16 @@ def test_a_pages_footer_imposes_no_obligation(footer):
     # the same obligation in the article reports a rule
     rule = "近日，某市区块链产业园获批省级示范园区，园区企业不得开展代币发行融资。" + BODY_ZH
     assert classify(title, rule)["doc_type"] == "policy_document"
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # an analyst quoted in a headline is a source of the news, not an analysis
+    ("某币价格回升 分析师：短期或继续震荡", "某币价格周一回升3%，交易量明显放大。" + BODY_ZH, "news_report"),
+    # a regulator pre-announcing a draft act, and a joint circular issued, announce documents
+    ("监管机构公布虚拟资产新规", "监管机构今天预告《虚拟资产服务法》草案，业者须取得许可方可营业。" + BODY_ZH, "policy_document"),
+    ("两家监管机构规管代币化产品", "两家监管机构今日发出联合通函，列明银行分销代币化证券的监管要求。" + BODY_ZH, "policy_document"),
+    # a legislature voting a bill through article by article (细则性) passes a law; 细则 there is no document
+    ("立法会修改货币法律", "立法会昨日细则性表决通过修改《货币法》法案，为发行数字货币提供法律基础。" + BODY_ZH, "policy_document"),
+])
+def test_analysts_drafts_circulars_and_bills_passed(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
