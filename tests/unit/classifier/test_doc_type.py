@@ -291,3 +291,18 @@ def test_a_pages_footer_imposes_no_obligation(footer):
 ])
 def test_analysts_drafts_circulars_and_bills_passed(title, text, expected):
     assert classify(title, text)["doc_type"] == expected
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # picks for investors and a history told are a writer's selection
+    ("Three blockchain stocks to watch this year", BODY_EN, "commentary"),
+    ("A brief history of a stablecoin", BODY_EN, "commentary"),
+    ("区块链发展简史", BODY_ZH, "commentary"),
+    # a job advertisement's sections: a firm's promotional text
+    ("区块链研发工程师", "工作地点：某市\n岗位职责：负责联盟链平台开发。\n任职要求：熟悉智能合约。", "commentary"),
+    # one section word in a news story is not an advertisement
+    ("某市人才市场回暖", "某市人才市场数据显示，多家企业在招聘启事中列明岗位职责，区块链岗位需求上升。" + BODY_ZH,
+     "news_report"),
+])
+def test_picks_histories_and_job_advertisements(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
