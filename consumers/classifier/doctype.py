@@ -71,9 +71,9 @@ _NAMED = ("《", "了《")
 # copyright notice (未经授权不得转载 obliges nobody to anything the news reports), the site map,
 # links to other pieces. A line opening with one of these starts the footer: no cue counts there.
 _FOOTER = re.compile(
-    r"\n[ \t　]*[（(【\[]?[ \t　]*(?:责任编辑|编辑[:：]|纠错|打印|列印|关闭|分享到|分享[:：]|转寄|版权声明|版权所有|声明[:：]"
-    r"|本网站|网站地图|扫一扫|扫描二维码|上一篇|上一则|下一篇|相关新闻|相关阅读|延伸阅读|热门新闻|网友评论"
-    r"|editor[:：]|edited by|copyright|©|all rights reserved|related articles|read more|share this)")
+    r"\n[ \t　]*(?:[（(]?[ \t　]*(?:责任编辑|编辑)[:：]|【(?:纠错|我要打印|打印|列印|关闭|转寄|相关新闻|相关阅读)|分享到|分享[:：]"
+    r"|版权声明|版权所有|声明[:：]|本网站(?:所|内容|刊)|网站地图|扫一扫在手机|扫描二维码|上一篇[:：]|上一则[:：]|下一篇[:：]"
+    r"|延伸阅读|热门新闻|网友评论|editor[:：]|edited by|copyright|©|all rights reserved|related articles|read more[:：]|share this)")
 # Wrapping lines are looked for this far into the text.
 _WRAP_MAX = 400
 

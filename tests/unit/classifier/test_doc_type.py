@@ -270,6 +270,7 @@ def test_an_official_answering_the_legislature_speaks():
     "（责任编辑：某某）\n【纠错】【打印】【关闭】\n版权声明：本网所有作品，未经本网授权不得转载、摘编。",
     "\n責任編輯：某某\n【列印】【轉寄】\n本網站所刊載之內容，未經授權不得轉載。",
     "\nCopyright 2024 Some News. Reproduction must not be made without permission.",
+    "\n上一篇：某市召开座谈会\n下一篇：某区发布通知\n本网站所刊载内容，未经授权不得转载。",
 ])
 def test_a_pages_footer_imposes_no_obligation(footer):
     title = "某市获批建设区块链产业园"
@@ -306,3 +307,10 @@ def test_analysts_drafts_circulars_and_bills_passed(title, text, expected):
 ])
 def test_picks_histories_and_job_advertisements(title, text, expected):
     assert classify(title, text)["doc_type"] == expected
+
+
+def test_a_body_line_opening_like_a_footer_word_is_still_the_article():
+    # 上一篇 without a colon opens a tutorial's sentence, not a link to the previous piece
+    title = "某市获批建设区块链产业园"
+    text = "近日，某市区块链产业园获批省级示范园区。\n上一篇文章介绍了园区规划，园区企业不得开展代币发行融资。" + BODY_ZH
+    assert classify(title, text)["doc_type"] == "policy_document"
