@@ -3,7 +3,8 @@
 1. A company speaking of itself (``first_person``: 我司, 喜报, our company) in the title
    or the lead: ``commentary``, whatever else it reports (a promotional piece), unless the
    title names an official's speech (an official congratulates for a government).
-2. Every type scores its cues: title cues only in the title, text cues anywhere; each
+2. Every type scores its cues: title cues only in the title, text cues anywhere above the
+   page's footer (the editor, print controls, a copyright notice); each
    distinct phrase counts once, word forms included (a news story's ten "said" are one
    cue; so are "lawmaker" and "lawmakers"). A weight-0 cue hides those inside it (委员会).
 3. An announcement (``announcement``: an issuing verb and a document noun in one clause,
