@@ -3,7 +3,8 @@
 1. A company speaking of itself (``first_person``: 我司, 喜报, our company) in the title
    or the lead: ``commentary``, whatever else it reports (a promotional piece), unless the
    title names an official's speech (an official congratulates for a government).
-2. Every type scores its cues: title cues only in the title, text cues anywhere; each
+2. Every type scores its cues: title cues only in the title, text cues anywhere above the
+   page's footer (the editor, print controls, a copyright notice); each
    distinct phrase counts once, word forms included (a news story's ten "said" are one
    cue; so are "lawmaker" and "lawmakers"). A weight-0 cue hides those inside it (委员会).
 3. An announcement (``announcement``: an issuing verb and a document noun in one clause,
@@ -57,19 +58,31 @@ _ISSUER_SPAN = 40
 # (announcement.basis_words).
 _BASIS_SPAN = 40
 # Above the first sentence a page may print a column's tag (【财经评析】, 【观点】) with the
-# headline: its commentary title cues count there too (others: tested, no gain).
+# headline, or a byline (作者：某律师事务所合伙人): its commentary title cues count there too
+# (others: tested, no gain). Not in a portal's menu or breadcrumbs (首页 | 专题专栏; 首页 > 工作动态:
+# two separators or more), and not in a tag opening the first sentence's line (【数位时代】…, its
+# source).
 _HEADLINE_MATTER = {"commentary"}
+_MENU = re.compile(r"(?:[|｜>»/].*){2}")
 # A document named as the start of a period (自2020年发布《…计划》以来) was issued before the news.
 _SINCE = re.compile(r"》?(?:实施|出台|发布|印发)?以来")
 # A document issued by its name: the verb, then the name's opening bracket (印发《, 发布了《).
 _NAMED = ("《", "了《")
+# A page ends its article with lines of its own: the editor, print and share controls, the
+# copyright notice (未经授权不得转载 obliges nobody to anything the news reports), the site map,
+# links to other pieces. A line opening with one of these starts the footer: no cue counts there.
+_FOOTER = re.compile(
+    r"\n[ \t　]*(?:[（(]?[ \t　]*(?:责任编辑|编辑)[:：]|【(?:纠错|我要打印|打印|列印|关闭|转寄|相关新闻|相关阅读)|分享到|分享[:：]"
+    r"|版权声明|版权所有|声明[:：]|本网站(?:所|内容|刊)|网站地图|扫一扫在手机|扫描二维码|上一篇[:：]|上一则[:：]|下一篇[:：]"
+    r"|延伸阅读|热门新闻|网友评论|editor[:：]|edited by|copyright|©|all rights reserved|related articles|read more[:：]|share this)")
 # Wrapping lines are looked for this far into the text.
 _WRAP_MAX = 400
 
 
-def _lead_start(folded: str, title_end: int) -> int:
-    """Where the article's first sentence starts: after the lines a page wraps it in, the
-    title repeated, and a dateline (the lead is counted from here)."""
+def _lead_start(folded: str, title_end: int) -> tuple[int, int]:
+    """Where the line of the article's first sentence starts (after the lines a page wraps it
+    in, the title repeated), and where the sentence starts, after a dateline (the lead is
+    counted from there)."""
     title = folded[:title_end].strip()
     start = title_end + 1
     while start < min(len(folded), title_end + _WRAP_MAX):
@@ -80,9 +93,23 @@ def _lead_start(folded: str, title_end: int) -> int:
             break
         start = stop + 1
     else:
-        return title_end + 1  # no sentence near the top: count from the text's start
+        return title_end + 1, title_end + 1  # no sentence near the top: count from the text's start
     dateline = _DATELINE.match(folded, start)
-    return dateline.end() if dateline else start
+    return start, dateline.end() if dateline else start
+
+
+def _headline_matter(folded: str, title_end: int, wrap_end: int) -> list[tuple[int, int]]:
+    """The lines between the title and the first sentence's line that are no menu or
+    breadcrumbs (a column's tag, a byline)."""
+    spans = []
+    start = title_end + 1
+    while start < wrap_end:
+        stop = folded.find("\n", start, wrap_end)
+        stop = wrap_end if stop < 0 else stop
+        if not _MENU.search(folded, start, stop):
+            spans.append((start, stop))
+        start = stop + 1
+    return spans
 
 
 def _announcements(lex: Lexicon, verbs: list[Hit], nouns: list[Hit], folded: str, end: int) -> list[Hit]:
@@ -175,7 +202,10 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[Hit]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
-    lead_start = _lead_start(folded, title_end)
+    wrap_end, lead_start = _lead_start(folded, title_end)
+    footer = _FOOTER.search(folded, lead_start)
+    text_end = footer.start() if footer else len(folded)
+    matter = _headline_matter(folded, title_end, wrap_end)
     cues = hits.get("doctype", [])
     # a weight-0 phrase hides those inside it: 委员 inside 委员会 (a committee) is no member
     names = [(h[0], h[1]) for h in cues if not h[2].weight]
@@ -183,11 +213,11 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
         start, end, term = hit
         if term.title_only:
             if start >= title_end:
-                if not (start < lead_start and term.labels[0] in _HEADLINE_MATTER):
+                if not (term.labels[0] in _HEADLINE_MATTER and any(s <= start and end <= e for s, e in matter)):
                     continue
             elif rules.basis.search(folded, max(0, start - _BASIS_SPAN), start):
                 continue
-        if not term.weight or names and any(s <= start and end <= e for s, e in names):
+        if not term.weight or start >= text_end or names and any(s <= start and end <= e for s, e in names):
             continue
         label = term.labels[0]
         evidence[label].append(hit)
@@ -197,7 +227,7 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
             scores[label] += term.weight
     # Pairs start before the lead's end: nothing later counts, and no later noun holds an
     # earlier one (a longer phrase around a noun starts where it does or before).
-    lead_end += lead_start - title_end - 1  # as long, from the first sentence
+    lead_end = min(lead_end + lead_start - title_end - 1, text_end)  # as long, from the first sentence
     verbs = [v for v in hits.get("issue_verb", ()) if v[0] < lead_end]
     nouns = [n for n in hits.get("doc_noun", ()) if n[0] < lead_end]
     if verbs and nouns:

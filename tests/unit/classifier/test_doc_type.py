@@ -159,6 +159,20 @@ def test_a_column_tag_above_the_first_sentence_marks_commentary():
     assert classify(title, "监管机构日前公布新规，平台今后均需取得许可。" + BODY_ZH * 3 + "\n【财经评析】")["doc_type"] == "news_report"
 
 
+def test_a_portals_menu_and_a_source_tag_are_no_column():
+    title = "某区上线区块链不动产登记平台"
+    lede = "近日，某区不动产登记中心上线区块链平台，办事群众可在线查询登记进度。"
+    # the portal's menu and breadcrumbs above the first sentence name its own sections
+    portal = ("某区人民政府门户网站\n首页 | 政务公开 | 互动交流 | 专题专栏\n您当前的位置：首页 > 政务公开 > 观察\n"
+              "来源：某区政府　发布时间：2024-03-01\n")
+    assert classify(title, portal + lede + BODY_ZH)["doc_type"] == "news_report"
+    # a tag opening the first sentence's line names its source, not a column
+    assert classify(title, "【数码时代】" + lede + BODY_ZH)["doc_type"] == "news_report"
+    # a column label or a byline above the first sentence still marks an analysis
+    assert classify(title, "评论 | 文／某某\n" + lede + BODY_ZH)["doc_type"] == "commentary"
+    assert classify(title, "作者：某律师事务所合伙人\n" + lede + BODY_ZH)["doc_type"] == "commentary"
+
+
 @pytest.mark.parametrize(("title", "text", "expected"), [
     # a headline that imposes an obligation reports a rule
     ("监管部门：数字资产托管机构须于年底前完成备案", BODY_ZH, "policy_document"),
@@ -250,3 +264,53 @@ def test_an_official_answering_the_legislature_speaks():
     lede = ("金融管理局总裁今日出席立法会财经事务委员会会议时表示，数字货币试验将扩大至零售层面。"
             "他强调，区块链结算须兼顾安全与效率。他指出，新规将于明年公布。")
     assert classify("金管局：数字货币试验将扩大至零售层面", lede)["doc_type"] == "official_speech"
+
+
+@pytest.mark.parametrize("footer", [
+    "（责任编辑：某某）\n【纠错】【打印】【关闭】\n版权声明：本网所有作品，未经本网授权不得转载、摘编。",
+    "\n責任編輯：某某\n【列印】【轉寄】\n本網站所刊載之內容，未經授權不得轉載。",
+    "\nCopyright 2024 Some News. Reproduction must not be made without permission.",
+    "\n上一篇：某市召开座谈会\n下一篇：某区发布通知\n本网站所刊载内容，未经授权不得转载。",
+])
+def test_a_pages_footer_imposes_no_obligation(footer):
+    title = "某市获批建设区块链产业园"
+    text = "近日，某市区块链产业园获批省级示范园区，已入驻企业60家。" + BODY_ZH + "\n" + footer
+    assert classify(title, text)["doc_type"] == "news_report"
+    # the same obligation in the article reports a rule
+    rule = "近日，某市区块链产业园获批省级示范园区，园区企业不得开展代币发行融资。" + BODY_ZH
+    assert classify(title, rule)["doc_type"] == "policy_document"
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # an analyst quoted in a headline is a source of the news, not an analysis
+    ("某币价格回升 分析师：短期或继续震荡", "某币价格周一回升3%，交易量明显放大。" + BODY_ZH, "news_report"),
+    # a regulator pre-announcing a draft act, and a joint circular issued, announce documents
+    ("监管机构公布虚拟资产新规", "监管机构今天预告《虚拟资产服务法》草案，业者须取得许可方可营业。" + BODY_ZH, "policy_document"),
+    ("两家监管机构规管代币化产品", "两家监管机构今日发出联合通函，列明银行分销代币化证券的监管要求。" + BODY_ZH, "policy_document"),
+    # a legislature voting a bill through article by article (细则性) passes a law; 细则 there is no document
+    ("立法会修改货币法律", "立法会昨日细则性表决通过修改《货币法》法案，为发行数字货币提供法律基础。" + BODY_ZH, "policy_document"),
+])
+def test_analysts_drafts_circulars_and_bills_passed(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # picks for investors and a history told are a writer's selection
+    ("Three blockchain stocks to watch this year", BODY_EN, "commentary"),
+    ("A brief history of a stablecoin", BODY_EN, "commentary"),
+    ("区块链发展简史", BODY_ZH, "commentary"),
+    # a job advertisement's sections: a firm's promotional text
+    ("区块链研发工程师", "工作地点：某市\n岗位职责：负责联盟链平台开发。\n任职要求：熟悉智能合约。", "commentary"),
+    # one section word in a news story is not an advertisement
+    ("某市人才市场回暖", "某市人才市场数据显示，多家企业在招聘启事中列明岗位职责，区块链岗位需求上升。" + BODY_ZH,
+     "news_report"),
+])
+def test_picks_histories_and_job_advertisements(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
+
+
+def test_a_body_line_opening_like_a_footer_word_is_still_the_article():
+    # 上一篇 without a colon opens a tutorial's sentence, not a link to the previous piece
+    title = "某市获批建设区块链产业园"
+    text = "近日，某市区块链产业园获批省级示范园区。\n上一篇文章介绍了园区规划，园区企业不得开展代币发行融资。" + BODY_ZH
+    assert classify(title, text)["doc_type"] == "policy_document"
