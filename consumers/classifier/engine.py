@@ -12,6 +12,7 @@ import operator
 import re
 from collections import defaultdict
 from functools import reduce
+from itertools import accumulate
 
 from consumers.classifier.applied import Peers, applied, clued
 from consumers.classifier.doctype import doc_type
@@ -154,6 +155,19 @@ _WEIGHT = operator.attrgetter("weight")
 _TERM = operator.itemgetter(2)
 
 
+def _outside(hits: list[Hit], lows: list[int], reach: list[int]) -> list[Hit]:
+    """``hits`` that lie within no span of ``lows`` (the spans' starts, sorted) and
+    ``reach`` (the furthest end of the spans up to each): a hit lies within one when some
+    span starting at or before it reaches its end, so one bisection tells (an article may
+    have dozens of spans and hundreds of hits)."""
+    kept = []
+    for hit in hits:
+        i = bisect.bisect_right(lows, hit[0])
+        if not i or reach[i - 1] < hit[1]:
+            kept.append(hit)
+    return kept
+
+
 def signal_groups(lex: Lexicon, hits: dict[str, list[Hit]]) -> dict[str, tuple[float, list[Hit]]]:
     """Each relevance signal group found, with the sum of its hits' weights (every hit
     counts; added in the order of the hits, as floats add) and its hits. The scan listed
@@ -161,11 +175,12 @@ def signal_groups(lex: Lexicon, hits: dict[str, list[Hit]]) -> dict[str, tuple[f
     group HIDDEN count for no group: 不得 in a copyright line (未经授权不得转载) bans
     nothing, 产品 in 农产品 is no company's product."""
     found: dict[str, tuple[float, list[Hit]]] = {}
-    hidden = [(h[0], h[1]) for h in hits.get(SIGNAL + HIDDEN, ())]
+    hidden = sorted((h[0], h[1]) for h in hits.get(SIGNAL + HIDDEN, ()))
+    lows, reach = [low for low, _ in hidden], list(accumulate((high for _, high in hidden), max))
     for group in lex.relevance["groups"]:
         group_hits = hits.get(SIGNAL + group)
         if group_hits and hidden and group != HIDDEN:
-            group_hits = [h for h in group_hits if not any(low <= h[0] and h[1] <= high for low, high in hidden)]
+            group_hits = _outside(group_hits, lows, reach)
         if group_hits and group != HIDDEN:
             found[group] = (reduce(operator.add, map(_WEIGHT, map(_TERM, group_hits)), 0.0), group_hits)
     return found
