@@ -25,6 +25,10 @@ BLIND = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout2.json
 # first measured, so that a regression on unseen articles shows.
 BLIND3 = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout3.jsonl"
 BLIND4 = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout4.jsonl"
+# Blind set 8 (160 cases of 250-3,000 characters, a third in English, page furniture on
+# many Chinese pages): written in the fifth session by a labeller who read only the
+# taxonomy and shared/eval/README.md; it judged that session's last rules once.
+BLIND8 = Path(__file__).resolve().parents[2] / "data" / "classifier_holdout8.jsonl"
 # Development set 2: written independently of the classifier, half of it short news
 # flashes; tuned on since (its notes explain each label).
 DEV2 = Path(__file__).resolve().parents[2] / "data" / "classifier_dev2.jsonl"
@@ -53,9 +57,10 @@ FLOORS = {
     "seeds": (0.95, 0.93, 0.82, 0.92, 0.80),
     "own": (0.95, 0.97, 0.94, 0.95, 0.96),
     "holdout": (0.95, 0.98, 0.86, 0.93, 0.96),
-    "blind": (0.95, 0.96, 0.85, 0.81, 0.88),
-    "blind3": (0.95, 0.97, 0.78, 0.82, 0.86),
-    "blind4": (0.93, 0.96, 0.80, 0.82, 0.90),
+    "blind": (0.95, 0.96, 0.88, 0.86, 0.92),
+    "blind3": (0.95, 0.97, 0.82, 0.84, 0.87),
+    "blind4": (0.95, 0.96, 0.83, 0.86, 0.92),
+    "blind8": (0.94, 0.94, 0.78, 0.85, 0.86),
     "dev2": (0.95, 0.98, 0.90, 0.92, 0.96),
     "dev3": (0.95, 0.96, 0.79, 0.89, 0.91),
     "dev4": (0.95, 0.97, 0.79, 0.85, 0.91),
@@ -92,7 +97,7 @@ def test_floors_on_held_out_cases():
     check(figures(HOLDOUT), FLOORS["holdout"])
 
 
-@pytest.mark.parametrize("name, path", [("blind", BLIND), ("blind3", BLIND3), ("blind4", BLIND4)])
+@pytest.mark.parametrize("name, path", [("blind", BLIND), ("blind3", BLIND3), ("blind4", BLIND4), ("blind8", BLIND8)])
 def test_floors_on_blind_cases(name, path):
     check(figures(path), FLOORS[name])
 
