@@ -107,32 +107,10 @@ def test_floors_on_blind_cases(name, path):
     check(figures(path), FLOORS[name])
 
 
-def test_floors_on_development_set_2():
-    check(figures(DEV2), FLOORS["dev2"])
-
-
-def test_floors_on_development_set_3():
-    check(figures(DEV3), FLOORS["dev3"])
-
-
-def test_floors_on_development_set_4():
-    check(figures(DEV4), FLOORS["dev4"])
-
-
-def test_floors_on_development_set_5():
-    check(figures(DEV5), FLOORS["dev5"])
-
-
-def test_floors_on_development_set_6():
-    check(figures(DEV6), FLOORS["dev6"])
-
-
-def test_floors_on_development_set_7():
-    check(figures(DEV7), FLOORS["dev7"])
-
-
-def test_floors_on_development_set_9():
-    check(figures(DEV9), FLOORS["dev9"])
+@pytest.mark.parametrize("name, path", [("dev2", DEV2), ("dev3", DEV3), ("dev4", DEV4), ("dev5", DEV5), ("dev6", DEV6),
+                                        ("dev7", DEV7), ("dev9", DEV9)])
+def test_floors_on_development_sets(name, path):
+    check(figures(path), FLOORS[name])
 
 
 @pytest.mark.parametrize("path", [OWN_CASES, HOLDOUT], ids=["own", "holdout"])
