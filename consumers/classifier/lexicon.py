@@ -9,6 +9,7 @@ compiles all of them into ONE Aho-Corasick automaton (ahocorasick-rs), so an art
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
@@ -143,6 +144,20 @@ def _mapping(path: Path, entry: str, fieldname: str, value: Any) -> dict[str, An
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """The top-level mapping of a lexicon file (read-only: it is shared). ``load`` asks for
+    a file once per section it validates; each version of the file is parsed once (the
+    YAML parse is most of the start-up time)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise LexiconError(f"{path.name}: cannot be read as YAML: {exc}") from None
+    return _parse(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    """``path`` parsed; the modification time and size key the cache, so an edited file is
+    read again."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

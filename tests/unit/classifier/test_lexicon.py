@@ -86,6 +86,15 @@ def test_an_analyst_edit_changes_labels(lexicons):
     assert labels["regions"] == ["Ningxia"]
 
 
+def test_a_file_edited_after_a_load_is_read_again(lexicons):
+    from consumers.classifier import engine
+
+    title = "贺兰山东麓葡萄酒产区发布区块链溯源平台"
+    assert engine.classify_text(load(lexicons), title, "")["regions"] == []
+    edit(lexicons / "regions.yaml", "places: [银川,", "places: [贺兰山东麓, 银川,")
+    assert engine.classify_text(load(lexicons), title, "")["regions"] == ["Ningxia"]
+
+
 def test_named_in_list_and_cbdc_focus_are_validated(lexicons):
     edit(lexicons / "applications.yaml", "  max_gap: 6", "  max_gap: six")
     with pytest.raises(LexiconError, match=r"applications.yaml: entry 'named_in_list', field 'max_gap'"):
