@@ -324,9 +324,11 @@ def _framing(lex: Lexicon, hits: list[Hit], folded: str,
 def _within_reach(lex: Lexicon, hits: list[Hit], anchors: Anchors) -> list[Hit]:
     """Theme ``hits`` near a mention, and the phrases enough on their own (weight 1) of a
     theme in ``lex.theme_far`` within its wider window: a long article names the money for
-    a blockchain project, or the standard it issues, a paragraph or two after the word."""
+    a blockchain project, or the standard it issues, a paragraph or two after the word
+    (in English, whose news articles are short, often in the last paragraph)."""
     kept = anchors.keep_near(hits)
-    far, window = lex.theme_far, anchors.window
+    window = anchors.window
+    far = lex.theme_far_english if window == WINDOW_EN else lex.theme_far
     if far:
         kept += [h for h in hits if h[2].weight >= 1.0 and h[2].labels[0] in far and not anchors.near(h)
                  and anchors.near(h, round(window * far[h[2].labels[0]]))]

@@ -24,7 +24,7 @@ from consumers.classifier.normalise import fold, variants
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
-LEXICON_VERSION = "lexicon-1.9"
+LEXICON_VERSION = "lexicon-1.10"
 # Signal groups that name what the article must be about (blockchain, crypto assets, a
 # central-bank digital currency): labels of policy content count only near one, and an
 # article without any is not relevant.
@@ -117,6 +117,8 @@ class Lexicon:
     theme_framing: frozenset[str] = frozenset()
     # themes whose weight-1 phrases count within this many times the anchors' window of a mention
     theme_far: dict[str, float] = field(default_factory=dict)
+    # the same for an article in English (theme_far where far_english names no factor)
+    theme_far_english: dict[str, float] = field(default_factory=dict)
     # themes that an article about a central-bank digital currency does not take
     cbdc_theme_drop: frozenset[str] = frozenset()
 
@@ -394,10 +396,8 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     framing = _phrases(paths["themes"], "framing", "framing", _read(paths["themes"]).get("framing", []))
     if not set(framing) <= set(THEMES):
         raise _err(paths["themes"], "framing", "framing", f"must name themes of {THEMES}")
-    far = _mapping(paths["themes"], "far", "far", _read(paths["themes"]).get("far", {}))
-    theme_far = {theme: _number(paths["themes"], "far", theme, factor) for theme, factor in far.items()}
-    if not set(theme_far) <= set(THEMES) or any(factor < 1 for factor in theme_far.values()):
-        raise _err(paths["themes"], "far", "far", f"must map themes of {THEMES} to factors of at least 1")
+    theme_far = _theme_factors(paths["themes"], "far")
+    theme_far_english = {**theme_far, **_theme_factors(paths["themes"], "far_english")}
     cbdc_themes = _mapping(paths["themes"], "cbdc_focus", "cbdc_focus", _read(paths["themes"]).get("cbdc_focus", {}))
     cbdc_drop = _phrases(paths["themes"], "cbdc_focus", "drop", cbdc_themes.get("drop", []))
     if not set(cbdc_drop) <= set(THEMES):
@@ -469,7 +469,17 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")),
                    frozenset(cbdc_found),
                    central_marks=central_marks, theme_framing=frozenset(framing), theme_far=theme_far,
+                   theme_far_english=theme_far_english,
                    cbdc_theme_drop=frozenset(cbdc_drop))
+
+
+def _theme_factors(path: Path, entry: str) -> dict[str, float]:
+    """themes.yaml's ``entry``: a mapping of themes to factors of at least 1 (of the window)."""
+    factors = {theme: _number(path, entry, theme, factor)
+               for theme, factor in _mapping(path, entry, entry, _read(path).get(entry, {})).items()}
+    if not set(factors) <= set(THEMES) or any(factor < 1 for factor in factors.values()):
+        raise _err(path, entry, entry, f"must map themes of {THEMES} to factors of at least 1")
+    return factors
 
 
 def _generic_clues(path: Path, groups: tuple[str, ...]) -> dict[str, tuple[str, ...]]:

@@ -33,6 +33,10 @@ def test_shipped_lexicons_load():
 @pytest.mark.parametrize(("name", "old", "new", "message"), [
     ("regions.yaml", "  Shaanxi:\n", "  Shanxii:\n", "regions.yaml: entry 'Shanxii', field 'regions'"),
     ("themes.yaml", "  talent:\n", "  talents:\n", "themes.yaml: entry 'talents', field 'themes'"),
+    ("themes.yaml", "far_english:\n  funding_support:", "far_english:\n  funding:",
+     "themes.yaml: entry 'far_english', field 'far_english'"),
+    ("themes.yaml", "far_english:\n  funding_support: 4", "far_english:\n  funding_support: wide",
+     "themes.yaml: entry 'far_english', field 'funding_support'"),
     ("applications.yaml", "  iot:\n    terms:\n      1: [", "  iot:\n    terms:\n      1: [7, ",
      "applications.yaml: entry 'iot', field 'terms.1'"),
     ("relevance.yaml", "  threshold: 0.5", "  threshold: high", "relevance.yaml: entry 'model', field 'threshold'"),

@@ -130,3 +130,32 @@ def test_subsidies_paid_out_through_the_system_are_no_funding() -> None:
             "and the city government plans to disburse government subsidies only when conditions written "
             "into smart contracts are met, under rules issued by the People's Bank of China.")
     assert "funding_support" not in themes("PBoC widens e-CNY pilot to more cities", text)
+
+
+def test_cooperation_named_by_its_field_is_cooperation() -> None:
+    text = ("口岸管理部门上线跨境贸易区块链平台，报关单、提单等单证实时上链核验，"
+            "负责人表示，平台是深化两地海关合作的重要一步。")
+    assert "events_cooperation" in themes("某口岸上线跨境贸易区块链平台", text)
+    english = ("The port authority put customs declarations and bills of lading on a blockchain platform, "
+               "which officials called a step towards closer financial cooperation with Hong Kong.")
+    assert "events_cooperation" in themes("Port puts customs documents on blockchain", english)
+
+
+def test_a_farmers_cooperative_is_no_cooperation() -> None:
+    text = ("浙江省某县农业农村局推动茶叶溯源数据上链，全县86家茶叶专业合作社和村股份经济合作社接入区块链平台，"
+            "消费者扫码即可查询产地、采摘和加工信息。")
+    assert "events_cooperation" not in themes("某县推动茶叶区块链溯源", text)
+
+
+def test_money_told_in_the_last_paragraph_of_an_english_article_is_funding() -> None:
+    filler = "Officials said the work had gone smoothly and that farmers had welcomed the change. " * 9
+    text = ("The provincial agriculture department has launched a blockchain traceability platform "
+            "for tea, officials said on Monday. " + filler
+            + "The province will give subsidies to cooperatives that buy scanners to join the platform.")
+    assert "funding_support" in themes("Province puts tea on blockchain", text)
+
+
+def test_money_far_from_the_word_in_a_chinese_article_stays_out() -> None:
+    text = ("市农业农村局上线茶叶区块链溯源平台，全市茶企生产、加工数据全部上链。"
+            + FILLER * 2 + "市里还将对购买农机的种植大户给予补贴。")
+    assert "funding_support" not in themes("某市上线茶叶区块链溯源平台", text)
