@@ -159,3 +159,20 @@ def test_money_far_from_the_word_in_a_chinese_article_stays_out() -> None:
     text = ("市农业农村局上线茶叶区块链溯源平台，全市茶企生产、加工数据全部上链。"
             + FILLER * 2 + "市里还将对购买农机的种植大户给予补贴。")
     assert "funding_support" not in themes("某市上线茶叶区块链溯源平台", text)
+
+
+def test_trade_made_digital_is_no_digital_economy_programme() -> None:
+    text = ("广西某市商务局上线跨境贸易区块链服务平台，报关、物流和结算单证实时上链，"
+            "助力跨境数字贸易发展，企业通关时间压缩一半。")
+    assert "digital_economy" not in themes("某市上线跨境贸易区块链服务平台", text)
+    text += "该平台是全市数字经济重点项目。"
+    assert "digital_economy" in themes("某市上线跨境贸易区块链服务平台", text)
+
+
+def test_a_digital_currency_tested_in_a_pilot_is_no_research() -> None:
+    text = ("中国人民银行数字货币研究所表示，数字人民币原型系统已完成测试，"
+            "试点将扩大至更多城市，居民可用数字人民币钱包支付公交和水电费。")
+    assert "tech_research" not in themes("数字人民币原型系统完成测试 试点扩大", text)
+    research = ("市科技局支持高校开展区块链底层技术攻关，建设区块链重点实验室，"
+                "推动区块链专利成果转化。")
+    assert "tech_research" in themes("某市支持区块链技术攻关", research)
