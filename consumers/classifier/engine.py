@@ -17,7 +17,7 @@ from itertools import accumulate
 from consumers.classifier.applied import Peers, applied, clued
 from consumers.classifier.doctype import doc_type
 from consumers.classifier.hits import END, START, Hit, by_start_longest_first, lemma, outermost, scan
-from consumers.classifier.lexicon import ANCHOR_GROUPS, SIGNAL, Lexicon
+from consumers.classifier.lexicon import ANCHOR_GROUPS, SIGNAL, Lexicon, Term
 from consumers.classifier.normalise import lower_same_length
 
 MAX_PHRASES = 5
@@ -342,6 +342,22 @@ def _own_characters(hits: list[Hit], folded: str) -> list[Hit]:
     return [h for h in hits if not (folded[h[1] - 1] == "区" and folded.startswith("块链", h[1]))]
 
 
+def _shared_platforms(rule: tuple[re.Pattern[str], tuple[str, ...], Term], folded: str) -> list[Hit]:
+    """Theme hits of a platform built as the one a province, city or sector uses
+    (全省统一的区块链基础服务平台): shared infrastructure, whatever it serves. The pattern
+    is tried only where a mark stands (str.find)."""
+    pattern, marks, term = rule
+    found: list[Hit] = []
+    for mark in marks:
+        at = folded.find(mark)
+        while at >= 0:
+            match = pattern.match(folded, at)
+            if match is not None:
+                found.append((at, match.end(), term))
+            at = folded.find(mark, at + 1)
+    return found
+
+
 def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     """Labels of one article from its cleaned title and text (see ``classify``)."""
     body = title + "\n" + text
@@ -368,6 +384,8 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
         found_hits: dict[str, list[Hit]] = {}  # of each label found
         for hit in outermost(_own_characters(hits["theme"], folded) + hits["application"]):
             content[hit[2].kind].append(hit)
+        if lex.shared_platform is not None:  # after outermost: the words inside still name their areas
+            content["theme"] += _shared_platforms(lex.shared_platform, folded)
         for kind, out in (("application", applications), ("theme", themes)):
             kind_hits = content[kind]
             if kind == "application":  # applied to blockchain, not merely named

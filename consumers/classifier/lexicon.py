@@ -119,6 +119,8 @@ class Lexicon:
     theme_far: dict[str, float] = field(default_factory=dict)
     # the same for an article in English (theme_far where far_english names no factor)
     theme_far_english: dict[str, float] = field(default_factory=dict)
+    # a unified platform (全省统一的…平台): the pattern, its marks, and the theme hit each match makes
+    shared_platform: tuple[re.Pattern[str], tuple[str, ...], Term] | None = None
     # themes that an article about a central-bank digital currency does not take
     cbdc_theme_drop: frozenset[str] = frozenset()
 
@@ -396,6 +398,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     framing = _phrases(paths["themes"], "framing", "framing", _read(paths["themes"]).get("framing", []))
     if not set(framing) <= set(THEMES):
         raise _err(paths["themes"], "framing", "framing", f"must name themes of {THEMES}")
+    shared_platform = _shared_platform(paths["themes"])
     theme_far = _theme_factors(paths["themes"], "far")
     theme_far_english = {**theme_far, **_theme_factors(paths["themes"], "far_english")}
     cbdc_themes = _mapping(paths["themes"], "cbdc_focus", "cbdc_focus", _read(paths["themes"]).get("cbdc_focus", {}))
@@ -469,8 +472,29 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    _number(paths["applications"], "applied_to", "compound_min", applied.get("compound_min")),
                    frozenset(cbdc_found),
                    central_marks=central_marks, theme_framing=frozenset(framing), theme_far=theme_far,
-                   theme_far_english=theme_far_english,
+                   theme_far_english=theme_far_english, shared_platform=shared_platform,
                    cbdc_theme_drop=frozenset(cbdc_drop))
+
+
+def _shared_platform(path: Path) -> tuple[re.Pattern[str], tuple[str, ...], Term] | None:
+    """themes.yaml's ``shared_platform``: a mark (统一) at most ``max_gap`` characters
+    before a noun (平台) in one clause, as a pattern; the marks folded (the text is searched
+    for them first: a pattern tried at every character costs 5% of an article's classification);
+    and the weight-1 theme term of a match."""
+    spec = _read(path).get("shared_platform")
+    if spec is None:
+        return None
+    spec = _mapping(path, "shared_platform", "shared_platform", spec)
+    theme = spec.get("theme")
+    if theme not in THEMES:
+        raise _err(path, "shared_platform", "theme", f"must be one of {THEMES}")
+    marks = _phrases(path, "shared_platform", "marks", spec.get("marks"))
+    nouns = _phrases(path, "shared_platform", "nouns", spec.get("nouns"))
+    gap = _number(path, "shared_platform", "max_gap", spec.get("max_gap"))
+    if gap < 0 or gap != int(gap):
+        raise _err(path, "shared_platform", "max_gap", "must be a whole number of characters")
+    pattern = re.compile(f"(?:{_alternatives(marks)})[^，。；：、,.;:!?！？\\n]{{0,{int(gap)}}}?(?:{_alternatives(nouns)})")
+    return pattern, tuple(sorted({fold(mark) for mark in marks})), Term("theme", (theme,), 1.0, False)
 
 
 def _theme_factors(path: Path, entry: str) -> dict[str, float]:

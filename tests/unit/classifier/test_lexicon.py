@@ -37,6 +37,8 @@ def test_shipped_lexicons_load():
      "themes.yaml: entry 'far_english', field 'far_english'"),
     ("themes.yaml", "far_english:\n  funding_support: 4", "far_english:\n  funding_support: wide",
      "themes.yaml: entry 'far_english', field 'funding_support'"),
+    ("themes.yaml", "  theme: infrastructure", "  theme: platforms", "themes.yaml: entry 'shared_platform', field 'theme'"),
+    ("themes.yaml", "  max_gap: 14", "  max_gap: 2.5", "themes.yaml: entry 'shared_platform', field 'max_gap'"),
     ("applications.yaml", "  iot:\n    terms:\n      1: [", "  iot:\n    terms:\n      1: [7, ",
      "applications.yaml: entry 'iot', field 'terms.1'"),
     ("relevance.yaml", "  threshold: 0.5", "  threshold: high", "relevance.yaml: entry 'model', field 'threshold'"),

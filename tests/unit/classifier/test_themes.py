@@ -176,3 +176,14 @@ def test_a_digital_currency_tested_in_a_pilot_is_no_research() -> None:
     research = ("市科技局支持高校开展区块链底层技术攻关，建设区块链重点实验室，"
                 "推动区块链专利成果转化。")
     assert "tech_research" in themes("某市支持区块链技术攻关", research)
+
+
+def test_a_unified_platform_is_infrastructure_whatever_it_serves() -> None:
+    text = ("省农业农村厅推进茶叶质量安全追溯，茶企和合作社接入全省统一的茶叶区块链追溯平台，"
+            "采摘、加工、检测数据全部上链，消费者扫码可查。")
+    labels = classify("某省推进茶叶区块链追溯", text)
+    assert "infrastructure" in labels["themes"]
+    assert "traceability" in labels["applications"]  # the words inside the platform's name still name its area
+    own = ("县农业农村局推进茶叶质量安全追溯，茶企接入县里的茶叶溯源系统，"
+           "采摘、加工、检测数据全部上链，消费者扫码可查。浙江省")
+    assert "infrastructure" not in themes("某县推进茶叶区块链追溯", own)
