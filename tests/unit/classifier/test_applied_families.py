@@ -1,0 +1,39 @@
+"""Vocabulary families of the applications lexicon added for lexicon-1.10 (texts written here)."""
+
+from __future__ import annotations
+
+from consumers.classifier import classify
+
+TITLE = "某市推进区块链应用试点"
+LEAD = "市政府印发区块链应用试点方案，设立区块链产业专项资金。"
+
+
+def _apps(text: str, title: str = TITLE) -> set[str]:
+    labels = classify(title, LEAD + text)
+    assert labels["relevant"] is True
+    return set(labels["applications"])
+
+
+def test_property_registration_on_the_chain_is_a_government_service():
+    apps = _apps("市自然资源局把不动产登记信息写入区块链，群众办理过户无需往返窗口。")
+    assert {"e_government", "real_estate"} <= apps
+
+
+def test_intellectual_property_on_the_chain_is_a_digital_right():
+    assert "digital_assets" in _apps("园区利用区块链为设计企业的知识产权登记确权，侵权取证时间大幅缩短。")
+    english = classify("City puts design rights on blockchain",
+                       "The city government said a blockchain platform will register intellectual property "
+                       "for local designers, so that infringement can be proven in days. " * 2)
+    assert "digital_assets" in english["applications"]
+
+
+def test_a_port_named_beside_logistics_is_the_supply_chain():
+    assert "supply_chain" in _apps("该区块链平台连接港口、码头和货代企业，集装箱提货时间缩短一半。")
+
+
+def test_the_central_banks_bridge_settles_cross_border_trade():
+    labels = classify("多边央行数字货币桥项目进入新阶段",
+                      "中国人民银行表示，多边央行数字货币桥（mBridge）项目进入最小可行产品阶段，"
+                      "参与方可用央行数字货币完成跨境支付。" * 2)
+    assert "trade" in labels["applications"]
+    assert "finance" in labels["applications"]
