@@ -411,8 +411,12 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
         named = [a for a in applications if a not in lex.scenario_exempt and (keep is not lex.crypto_keep or a in keep)]
         if keep is not None:  # the focus decides: crypto regulation is digital_assets, a CBDC finance
             focus = signals["crypto" if keep is lex.crypto_keep else "cbdc"][1]
-            found = frozenset(a for a in lex.cbdc_found.intersection(applications)
-                              if clued(lex, folded, a, found_hits[a], signals, anchors.window)) if keep is lex.cbdc_keep else frozenset()
+            if keep is lex.cbdc_keep:
+                found = frozenset(a for a in lex.cbdc_found.intersection(applications)
+                                  if clued(lex, folded, a, found_hits[a], signals, anchors.window))
+            else:  # an instrument named specifically (tokenised deposits, green bonds), not a generic word
+                found = frozenset(a for a in lex.crypto_found.intersection(applications)
+                                  if any(h[2].weight >= lex.generic_below for h in found_hits[a]))
             applications[:] = sorted(keep | found)
             evidence = [e for e in evidence if e["field"] != "applications" or e["value"] in found]
             evidence += [{"field": "applications", "value": a, "phrases": phrases(body, focus)} for a in sorted(keep)]

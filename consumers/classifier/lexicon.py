@@ -123,6 +123,8 @@ class Lexicon:
     shared_platform: tuple[re.Pattern[str], tuple[str, ...], Term] | None = None
     # themes that an article about a central-bank digital currency does not take
     cbdc_theme_drop: frozenset[str] = frozenset()
+    # applications kept beside crypto_keep in a crypto-focused article when named specifically
+    crypto_found: frozenset[str] = frozenset()
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -412,8 +414,9 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                           _read(paths["applications"]).get("cbdc_focus"))
     cbdc_keep = _phrases(paths["applications"], "cbdc_focus", "keep", cbdc_focus.get("keep"))
     cbdc_found = _phrases(paths["applications"], "cbdc_focus", "found", cbdc_focus.get("found", []))
-    if not set(exempt) | set(crypto_keep) | set(cbdc_keep) | set(cbdc_found) <= set(APPLICATIONS):
-        raise LexiconError("implied_scenarios.except / crypto_focus.keep / cbdc_focus.keep / cbdc_focus.found"
+    crypto_found = _phrases(paths["applications"], "crypto_focus", "found", focus.get("found", []))
+    if not set(exempt) | set(crypto_keep) | set(crypto_found) | set(cbdc_keep) | set(cbdc_found) <= set(APPLICATIONS):
+        raise LexiconError("implied_scenarios.except / crypto_focus.keep / crypto_focus.found / cbdc_focus.keep / cbdc_focus.found"
                            f" must name applications of {APPLICATIONS}")
     minimum.update(_load_labelled(builder, paths["applications"], "application", APPLICATIONS))
     listing = _mapping(paths["applications"], "named_in_list", "named_in_list",
@@ -473,7 +476,7 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    frozenset(cbdc_found),
                    central_marks=central_marks, theme_framing=frozenset(framing), theme_far=theme_far,
                    theme_far_english=theme_far_english, shared_platform=shared_platform,
-                   cbdc_theme_drop=frozenset(cbdc_drop))
+                   cbdc_theme_drop=frozenset(cbdc_drop), crypto_found=frozenset(crypto_found))
 
 
 def _shared_platform(path: Path) -> tuple[re.Pattern[str], tuple[str, ...], Term] | None:

@@ -37,3 +37,17 @@ def test_the_central_banks_bridge_settles_cross_border_trade():
                       "参与方可用央行数字货币完成跨境支付。" * 2)
     assert "trade" in labels["applications"]
     assert "finance" in labels["applications"]
+
+
+def test_tokenised_finance_in_a_crypto_article_is_finance_too():
+    text = ("金管局表示，虚拟资产交易平台须持牌经营，稳定币发行人须受监管，虚拟资产、稳定币和加密货币的风险须向投资者披露。"
+            "金管局同时启动沙盒，试行代币化存款的跨行结算。") * 2
+    labels = classify("金管局推进虚拟资产监管", text)
+    assert {"digital_assets", "finance"} <= set(labels["applications"])
+
+
+def test_generic_finance_words_in_a_crypto_article_stay_crypto_regulation():
+    text = ("人民银行、外汇局等部门发布通知，虚拟货币交易炒作属于非法金融活动，"
+            "金融机构不得为虚拟货币交易提供服务，加密货币挖矿项目有序退出。") * 2
+    labels = classify("多部门整治虚拟货币交易炒作", text)
+    assert labels["applications"] == ["digital_assets"]
