@@ -51,3 +51,10 @@ def test_generic_finance_words_in_a_crypto_article_stay_crypto_regulation():
             "金融机构不得为虚拟货币交易提供服务，加密货币挖矿项目有序退出。") * 2
     labels = classify("多部门整治虚拟货币交易炒作", text)
     assert labels["applications"] == ["digital_assets"]
+
+
+def test_taxes_paid_in_a_cbdc_pilot_are_tax_invoicing():
+    text = ("某市扩大数字人民币试点，市民可用数字人民币缴纳税费、乘坐公交和在商超消费，"
+            "数字人民币钱包开立数量突破百万个。") * 2
+    labels = classify("某市数字人民币试点场景扩容", text)
+    assert {"finance", "tax_invoicing"} <= set(labels["applications"])
