@@ -58,3 +58,13 @@ def test_taxes_paid_in_a_cbdc_pilot_are_tax_invoicing():
             "数字人民币钱包开立数量突破百万个。") * 2
     labels = classify("某市数字人民币试点场景扩容", text)
     assert {"finance", "tax_invoicing"} <= set(labels["applications"])
+
+
+def test_an_audit_of_a_firms_books_is_no_government_service():
+    english = classify("Shanghai issues blockchain plan for accounting firms",
+                       "Shanghai issued a plan on Monday to promote blockchain applications in accounting. Under the plan, "
+                       "accounting firms will use a blockchain platform for audits of listed companies. " * 2)
+    assert english["relevant"] is True
+    assert "e_government" not in english["applications"]
+    # the government's own audit supervision on the chain is (convention 6)
+    assert "e_government" in _apps("审计机关依托区块链开展审计监督，财政资金流向全程可查。")
