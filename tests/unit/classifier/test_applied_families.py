@@ -68,3 +68,12 @@ def test_an_audit_of_a_firms_books_is_no_government_service():
     assert "e_government" not in english["applications"]
     # the government's own audit supervision on the chain is (convention 6)
     assert "e_government" in _apps("审计机关依托区块链开展审计监督，财政资金流向全程可查。")
+
+
+def test_waybills_and_raw_materials_on_the_chain_are_the_supply_chain():
+    assert "supply_chain" in _apps("货运企业的电子运单全部写入区块链，承运和签收信息实时共享。")
+    assert "supply_chain" in _apps("区块链平台记录钢厂原材料采购的每一个批次。")
+
+
+def test_electronic_certificates_given_legal_effect_are_a_government_service():
+    assert "e_government" in _apps("依托区块链签发的电子证明与纸质证明具有同等法律效力，群众不再往返开具。")
