@@ -77,3 +77,16 @@ def test_waybills_and_raw_materials_on_the_chain_are_the_supply_chain():
 
 def test_electronic_certificates_given_legal_effect_are_a_government_service():
     assert "e_government" in _apps("依托区块链签发的电子证明与纸质证明具有同等法律效力，群众不再往返开具。")
+
+
+def test_trade_financing_and_shipping_on_the_chain_are_trade():
+    assert "trade" in _apps("银行依托区块链平台核验单据，为外贸企业办理贸易融资。")
+    assert "trade" in _apps("区块链平台汇集航运公司的船期和舱单数据。")
+
+
+def test_a_car_industry_on_the_chain_is_manufacturing():
+    assert "manufacturing" in _apps("推动区块链在汽车产业的应用，整车厂与配套企业共享生产数据。")
+
+
+def test_quality_inspections_recorded_on_the_chain_are_traceability():
+    assert "traceability" in _apps("每批产品的质检报告上传区块链，消费者可以查看。")
