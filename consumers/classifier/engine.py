@@ -369,8 +369,10 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     anchors = Anchors(signals, WINDOW_EN if wide else WINDOW_ZH, folded, lex)
     found_regions = regions(lex, folded, hits)
     score = 0.0  # without a mention of blockchain (crypto, a CBDC): not relevant, no features needed
-    # where technologies are listed: asked by the passing-mention rule and by applied(), found once
-    listed = Peers(lex, folded, hits["technology"] + anchors.hits) if anchors.starts else None
+    # where technologies are listed: asked by the passing-mention rule and by applied(), found once;
+    # a weaker mention (上链, on-chain: what is done) names no technology of a list (设备上链、质量追溯)
+    technologies = hits["technology"] + [h for h in anchors.hits if h[2].weight >= 1]
+    listed = Peers(lex, folded, technologies) if anchors.starts else None
     if listed is not None:
         score = relevance(lex, relevance_features(lex, folded, hits, signals, anchors, title_end, found_regions, listed))
     relevant = score >= lex.relevance["threshold"]
@@ -379,7 +381,7 @@ def classify_text(lex: Lexicon, title: str, text: str) -> dict:
     themes: list[str] = []
     applications: list[str] = []
     if relevant:
-        listed = listed or Peers(lex, folded, hits["technology"] + anchors.hits)  # a threshold of 0 needs no anchor
+        listed = listed or Peers(lex, folded, technologies)  # a threshold of 0 needs no anchor
         content: dict[str, list[Hit]] = {"application": [], "theme": []}
         found_hits: dict[str, list[Hit]] = {}  # of each label found
         for hit in outermost(_own_characters(hits["theme"], folded) + hits["application"]):

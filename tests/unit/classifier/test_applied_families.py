@@ -90,3 +90,8 @@ def test_a_car_industry_on_the_chain_is_manufacturing():
 
 def test_quality_inspections_recorded_on_the_chain_are_traceability():
     assert "traceability" in _apps("每批产品的质检报告上传区块链，消费者可以查看。")
+
+
+def test_an_area_listed_after_putting_things_on_the_chain_is_no_technology_peer():
+    # 上链 is what is done, not a technology named in a list (区块链、物联网)
+    assert "traceability" in _apps("方案提出，在钢铁等传统产业推广设备上链、质量追溯，推动企业数字化转型。")
