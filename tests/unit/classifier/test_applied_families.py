@@ -95,3 +95,11 @@ def test_quality_inspections_recorded_on_the_chain_are_traceability():
 def test_an_area_listed_after_putting_things_on_the_chain_is_no_technology_peer():
     # 上链 is what is done, not a technology named in a list (区块链、物联网)
     assert "traceability" in _apps("方案提出，在钢铁等传统产业推广设备上链、质量追溯，推动企业数字化转型。")
+
+
+def test_the_kinds_of_lawsuits_a_court_hears_name_no_financial_service():
+    labels = classify("某市互联网法院司法区块链平台上线",
+                      "某市互联网法院司法区块链平台上线三年，上链存证数据涉及著作权、金融借款、网络购物等多类纠纷，"
+                      "法院通过区块链在线核验电子证据。" * 2)
+    assert "judicial" in labels["applications"]
+    assert "finance" not in labels["applications"]
