@@ -103,3 +103,7 @@ def test_the_kinds_of_lawsuits_a_court_hears_name_no_financial_service():
                       "法院通过区块链在线核验电子证据。" * 2)
     assert "judicial" in labels["applications"]
     assert "finance" not in labels["applications"]
+
+
+def test_farm_produce_named_by_its_kind_is_agriculture():
+    assert "agriculture" in _apps("枸杞和葡萄酒生产企业把种植、采收和酿造数据写入区块链。")
