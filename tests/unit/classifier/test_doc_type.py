@@ -366,3 +366,21 @@ def test_press_questions_spokespersons_and_speakers_in_the_headline(title, text,
 ])
 def test_public_notices_rules_in_force_and_advertisements(title, text, expected):
     assert classify(title, text)["doc_type"] == expected
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # what a document provides, told from inside it, reports the document
+    ("Regulator approves retail trading at licensed platforms",
+     "The regulator said on Thursday that licensed platforms may serve retail investors from June 1.\n"
+     "Under the new guidelines, platforms may only list large tokens and must not offer airdrops.", "policy_document"),
+    ("Zone renews support for fintech firms",
+     "The zone has renewed its support for fintech firms for three years, its administration said.\n"
+     "Under the measures, firms can receive rent subsidies of up to 50%.", "policy_document"),
+    # departments issuing a document jointly
+    ("某省：毕业生电子学位证书上链", "某省教育厅、省人社厅近日联合发文，自今年起毕业证书统一写入区块链。", "policy_document"),
+    # a plan mentioned without what it provides is not the news
+    ("City pilots blockchain invoices", "The city's tax bureau has issued its first blockchain invoice, "
+     "part of a plan to digitise tax services. " + BODY_EN, "news_report"),
+])
+def test_a_document_told_from_inside_or_issued_jointly(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
