@@ -361,8 +361,8 @@ def test_press_questions_spokespersons_and_speakers_in_the_headline(title, text,
     # a think tank's brief
     ("Five years of blockchain policy (policy brief)", BODY_EN, "commentary"),
     # a broker's research note outweighs the documents it counts
-    ("行业研究 | 区块链政策追踪：多地出台行动计划",
-     "本季度各地共出台区块链政策文件30份，某省印发《区块链产业发展行动计划》。我们认为监管将继续收紧。", "commentary"),
+    ("行业研究 | 区块链政策季度追踪：地方政策密集出台",
+     "【核心观点】\n1）本季度各地共出台区块链政策文件30份。我们认为，监管将继续收紧。", "commentary"),
     # a news story on a summit that names its ticket office is still news
     ("某区块链峰会在某市开幕", "某区块链峰会昨日在某市开幕，3000余人参会，会展中心设有票务中心。" + BODY_ZH,
      "news_report"),
