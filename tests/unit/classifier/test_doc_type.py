@@ -168,6 +168,13 @@ def test_a_portals_menu_and_a_source_tag_are_no_column():
     assert classify(title, portal + lede + BODY_ZH)["doc_type"] == "news_report"
     # a tag opening the first sentence's line names its source, not a column
     assert classify(title, "【数码时代】" + lede + BODY_ZH)["doc_type"] == "news_report"
+    # unless the tag ends with a column's kind (【财新观察】); a reporter's column is still news
+    assert classify(title, "【某某观察】" + lede + BODY_ZH)["doc_type"] == "commentary"
+    assert classify(title, "【财经时评】" + lede + BODY_ZH)["doc_type"] == "commentary"
+    assert classify(title, "【记者观察】" + lede + BODY_ZH)["doc_type"] == "news_report"
+    # the kind inside a source's tag, or a column's tag further down, marks nothing
+    assert classify(title, "【观察者报】" + lede + BODY_ZH)["doc_type"] == "news_report"
+    assert classify(title, lede + "\n【某某观察】" + BODY_ZH)["doc_type"] == "news_report"
     # a column label or a byline above the first sentence still marks an analysis
     assert classify(title, "评论 | 文／某某\n" + lede + BODY_ZH)["doc_type"] == "commentary"
     assert classify(title, "作者：某律师事务所合伙人\n" + lede + BODY_ZH)["doc_type"] == "commentary"
