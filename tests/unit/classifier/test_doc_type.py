@@ -365,6 +365,11 @@ def test_press_questions_spokespersons_and_speakers_in_the_headline(title, text,
     ("Register now: blockchain summit returns this spring",
      "The summit returns in April with 200 speakers. Early-bird passes are available until February.",
      "commentary"),
+    # a university's degree programme or admissions are news; a training course's call is an advert
+    ("某大学开办金融科技硕士课程", "某大学宣布将于下学年开办金融科技硕士课程，首届招收60名学生。" + BODY_ZH, "news_report"),
+    ("某高校2025年研究生招生“区块链工程”方向及考试科目", "某高校计算机学院研究生招生方案显示，区块链工程方向招收15人，报名时间为10月。" + BODY_ZH,
+     "news_report"),
+    ("区块链开发实战课程火热招生", "八周完成三个项目，报名方式：扫码添加助教。", "commentary"),
     # a think tank's brief
     ("Five years of blockchain policy (policy brief)", BODY_EN, "commentary"),
     # a broker's research note outweighs the documents it counts
