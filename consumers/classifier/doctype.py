@@ -64,6 +64,10 @@ _BASIS_SPAN = 40
 # source).
 _HEADLINE_MATTER = {"commentary"}
 _MENU = re.compile(r"(?:[|｜>»/].*){2}")
+# A tag opening the first sentence's line may be a column's (【财新观察】2019年末以来，…) or a source's
+# (【数码时代】…): there only a cue written with the tag's closing bracket counts (观察】, 评析】), as a
+# column's name ends so and a source's does not.
+_FIRST_LINE_TAG = re.compile(r"[ \t　]*(【[^】\n]{1,20}】)")
 # A document named as the start of a period (自2020年发布《…计划》以来) was issued before the news.
 _SINCE = re.compile(r"》?(?:实施|出台|发布|印发)?以来")
 # A document issued by its name: the verb, then the name's opening bracket (印发《, 发布了《).
@@ -206,6 +210,8 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
     footer = _FOOTER.search(folded, lead_start)
     text_end = footer.start() if footer else len(folded)
     matter = _headline_matter(folded, title_end, wrap_end)
+    tag = _FIRST_LINE_TAG.match(folded, wrap_end)
+    tag_start, tag_end = tag.span(1) if tag else (0, 0)
     cues = hits.get("doctype", [])
     # a weight-0 phrase hides those inside it: 委员 inside 委员会 (a committee) is no member
     names = [(h[0], h[1]) for h in cues if not h[2].weight]
@@ -213,7 +219,9 @@ def doc_type(lex: Lexicon, hits: dict[str, list[Hit]], folded: str, title_end: i
         start, end, term = hit
         if term.title_only:
             if start >= title_end:
-                if not (term.labels[0] in _HEADLINE_MATTER and any(s <= start and end <= e for s, e in matter)):
+                if not (term.labels[0] in _HEADLINE_MATTER
+                        and (any(s <= start and end <= e for s, e in matter)
+                             or tag_start <= start and end == tag_end)):
                     continue
             elif rules.basis.search(folded, max(0, start - _BASIS_SPAN), start):
                 continue

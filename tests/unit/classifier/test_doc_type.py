@@ -168,6 +168,13 @@ def test_a_portals_menu_and_a_source_tag_are_no_column():
     assert classify(title, portal + lede + BODY_ZH)["doc_type"] == "news_report"
     # a tag opening the first sentence's line names its source, not a column
     assert classify(title, "【数码时代】" + lede + BODY_ZH)["doc_type"] == "news_report"
+    # unless the tag ends with a column's kind (【财新观察】); a reporter's column is still news
+    assert classify(title, "【某某观察】" + lede + BODY_ZH)["doc_type"] == "commentary"
+    assert classify(title, "【财经时评】" + lede + BODY_ZH)["doc_type"] == "commentary"
+    assert classify(title, "【记者观察】" + lede + BODY_ZH)["doc_type"] == "news_report"
+    # the kind inside a source's tag, or a column's tag further down, marks nothing
+    assert classify(title, "【观察者报】" + lede + BODY_ZH)["doc_type"] == "news_report"
+    assert classify(title, lede + "\n【某某观察】" + BODY_ZH)["doc_type"] == "news_report"
     # a column label or a byline above the first sentence still marks an analysis
     assert classify(title, "评论 | 文／某某\n" + lede + BODY_ZH)["doc_type"] == "commentary"
     assert classify(title, "作者：某律师事务所合伙人\n" + lede + BODY_ZH)["doc_type"] == "commentary"
@@ -314,3 +321,81 @@ def test_a_body_line_opening_like_a_footer_word_is_still_the_article():
     title = "某市获批建设区块链产业园"
     text = "近日，某市区块链产业园获批省级示范园区。\n上一篇文章介绍了园区规划，园区企业不得开展代币发行融资。" + BODY_ZH
     assert classify(title, text)["doc_type"] == "policy_document"
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # an official answering the press on a document is interviewed, whatever the document
+    ("某市数据局负责人就《某市区块链政务应用实施方案》答记者问",
+     "近日，某市人民政府办公厅印发《某市区块链政务应用实施方案》。市数据局负责人就方案回答了记者提问。" + BODY_ZH,
+     "official_speech"),
+    # a spokesperson speaking at a regulator's regular briefing
+    ("监管部门提示：警惕借区块链概念炒作",
+     "某监管机构新闻发言人在例行新闻发布会上表示，部分企业借区块链概念炒作，不得误导投资者。" + BODY_ZH,
+     "official_speech"),
+    # a spokesperson quoted further down a news story does not make it a briefing
+    ("某交易平台未获发牌 投资者应停止交易",
+     "某平台近日被警方调查，涉及投资者逾千人。\n\n监管机构发言人强调，投资者应使用持牌平台。" + BODY_ZH,
+     "news_report"),
+    # a speaker's role heading the headline, in either language and either colon width
+    ("某区科经委主任：两年内推出50个区块链政务场景", BODY_ZH, "official_speech"),
+    ("央行研议数字货币 总裁:初期不会取代现金", BODY_ZH, "official_speech"),
+    ("Internet court president: smart contracts can settle disputes early", BODY_EN, "official_speech"),
+    ("Regulator official: stablecoin regime to take shape this year", BODY_EN, "official_speech"),
+    # a firm's founder quoted in an interview is news, not an official's interview
+    ("Start-up raises $20 million", "A blockchain start-up said in an interview on Monday that it had raised "
+     "$20 million in a funding round. " + BODY_EN, "news_report"),
+])
+def test_press_questions_spokespersons_and_speakers_in_the_headline(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # a list put up for public notice
+    ("某市区块链应用项目评审结果公示", "某市工信局日前公示评审结果，共有20个项目入选。", "policy_document"),
+    # a regulator's guiding principles, and an ordinance or rules taking effect on a date
+    ("监管机构发布虚拟资产服务商指导原则", "监管机构今日发布「虚拟资产服务商指导原则」，要求业者分离保管客户资产。",
+     "policy_document"),
+    ("Regulator: stablecoin ordinance to take effect on 1 August",
+     "The regulator announced today that the ordinance will come into operation on 1 August. " + BODY_EN,
+     "policy_document"),
+    ("New licensing regime for trading platforms takes effect 1 June", BODY_EN, "policy_document"),
+    # an advertisement for an event or a course: tickets, early-bird prices, how to sign up
+    ("【报名开启】某区块链峰会将于11月举办", "峰会将于11月在某市举行。\n\n票务信息：\n早鸟票999元\n报名方式：扫码报名。",
+     "commentary"),
+    ("Register now: blockchain summit returns this spring",
+     "The summit returns in April with 200 speakers. Early-bird passes are available until February.",
+     "commentary"),
+    # a university's degree programme or admissions are news; a training course's call is an advert
+    ("某大学开办金融科技硕士课程", "某大学宣布将于下学年开办金融科技硕士课程，首届招收60名学生。" + BODY_ZH, "news_report"),
+    ("某高校2025年研究生招生“区块链工程”方向及考试科目", "某高校计算机学院研究生招生方案显示，区块链工程方向招收15人，报名时间为10月。" + BODY_ZH,
+     "news_report"),
+    ("区块链开发实战课程火热招生", "八周完成三个项目，报名方式：扫码添加助教。", "commentary"),
+    # a think tank's brief
+    ("Five years of blockchain policy (policy brief)", BODY_EN, "commentary"),
+    # a broker's research note outweighs the documents it counts
+    ("行业研究 | 区块链政策季度追踪：地方政策密集出台",
+     "【核心观点】\n1）本季度各地共出台区块链政策文件30份。我们认为，监管将继续收紧。", "commentary"),
+    # a news story on a summit that names its ticket office is still news
+    ("某区块链峰会在某市开幕", "某区块链峰会昨日在某市开幕，3000余人参会，会展中心设有票务中心。" + BODY_ZH,
+     "news_report"),
+])
+def test_public_notices_rules_in_force_and_advertisements(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    # what a document provides, told from inside it, reports the document
+    ("Regulator approves retail trading at licensed platforms",
+     "The regulator said on Thursday that licensed platforms may serve retail investors from June 1.\n"
+     "Under the new guidelines, platforms may only list large tokens and must not offer airdrops.", "policy_document"),
+    ("Zone renews support for fintech firms",
+     "The zone has renewed its support for fintech firms for three years, its administration said.\n"
+     "Under the measures, firms can receive rent subsidies of up to 50%.", "policy_document"),
+    # departments issuing a document jointly
+    ("某省：毕业生电子学位证书上链", "某省教育厅、省人社厅近日联合发文，自今年起毕业证书统一写入区块链。", "policy_document"),
+    # a plan mentioned without what it provides is not the news
+    ("City pilots blockchain invoices", "The city's tax bureau has issued its first blockchain invoice, "
+     "part of a plan to digitise tax services. " + BODY_EN, "news_report"),
+])
+def test_a_document_told_from_inside_or_issued_jointly(title, text, expected):
+    assert classify(title, text)["doc_type"] == expected
