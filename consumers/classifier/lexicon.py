@@ -19,12 +19,13 @@ from typing import Any
 import ahocorasick_rs
 import yaml
 
+from consumers.classifier.counties import county_phrases
 from consumers.classifier.hits import lemma
 from consumers.classifier.normalise import fold, variants
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
-LEXICON_VERSION = "lexicon-1.9"
+LEXICON_VERSION = "lexicon-1.10"
 # Signal groups that name what the article must be about (blockchain, crypto assets, a
 # central-bank digital currency): labels of policy content count only near one, and an
 # article without any is not relevant.
@@ -205,17 +206,22 @@ class _Builder:
         return automaton, payloads, core, anchors, frozenset(whole_words)
 
 
-def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str],
-                                                         frozenset[str], frozenset[str], tuple[str, ...]]:
+def _load_places(builder: _Builder, path: Path, counties: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str],
+                                                                         frozenset[str], frozenset[str], tuple[str, ...]]:
     data = _read(path)
     regions = _mapping(path, "regions", "regions", data.get("regions"))
+    known: dict[str, str] = {}  # each folded name and place -> its region, for counties.yaml's checks
     for region, spec in regions.items():
         if region not in REGIONS or region == "National":
             raise _err(path, str(region), "regions", f"unknown region; use one of {REGIONS[:-1]}")
         spec = _mapping(path, region, "names", spec)
         for fieldname in ("names", "places"):
             for phrase in _phrases(path, region, fieldname, spec.get(fieldname, [])):
+                if known.setdefault(fold(phrase), region) != region:
+                    raise _err(path, region, fieldname, f"{phrase!r} is listed under {known[fold(phrase)]} too")
                 builder.add(phrase, Term("place", (region,), 1.0, False))
+    for phrase, labels in county_phrases(counties, _read(counties), known):
+        builder.add(phrase, Term("place", labels, 1.0, False))
     for entry, spec in _mapping(path, "phrases", "phrases", data.get("phrases", {})).items():
         labels = spec if isinstance(spec, list) else None
         if labels is None or not all(r in REGIONS and r != "National" for r in labels):
@@ -381,11 +387,11 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     """Read every lexicon file, validate it and compile the automaton."""
     builder = _Builder()
     paths = {name: directory / f"{name}.yaml"
-             for name in ("regions", "themes", "applications", "relevance", "doc_types")}
+             for name in ("regions", "counties", "themes", "applications", "relevance", "doc_types")}
     for name, path in paths.items():
         if not path.is_file():
             raise LexiconError(f"{path}: lexicon file missing")
-    suffix_re, prefix_re, local, suffix_first, prefix_last, central_marks = _load_places(builder, paths["regions"])
+    suffix_re, prefix_re, local, suffix_first, prefix_last, central_marks = _load_places(builder, paths["regions"], paths["counties"])
     minimum = _load_labelled(builder, paths["themes"], "theme", THEMES)
     scenarios = _mapping(paths["themes"], "implied_scenarios", "implied_scenarios",
                          _read(paths["themes"]).get("implied_scenarios"))
