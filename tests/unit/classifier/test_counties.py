@@ -1,16 +1,15 @@
 """County-level divisions (lexicons/counties.yaml): a county, county-level city, district
 or banner names its province; names that are shared, common words or run across two
-words do not; the loader rejects a name that would point to two provinces."""
+words do not. (The loader's errors for a name that would point to two provinces are
+cases of test_lexicon.test_invalid_entry_is_named.)"""
 
 from __future__ import annotations
-
-import shutil
-from pathlib import Path
 
 import pytest
 
 from consumers.classifier import classify
-from consumers.classifier.lexicon import LEXICON_DIR, LexiconError, load
+from consumers.classifier.lexicon import LexiconError, load
+from tests.unit.classifier.test_lexicon import lexicons  # noqa: F401 (a fixture)
 
 
 def regions_of(text: str) -> list[str]:
@@ -48,48 +47,6 @@ def test_the_longest_name_wins_and_place_rules_still_hold():
     assert regions_of("河南蒙古族自治县推广牧业保险。") == ["Qinghai"]  # not Henan
     assert regions_of("西安交通大学与商洛市洛南县合作。") == ["Shaanxi"]
     assert regions_of("山阴县与山阳县签订合作协议。") == ["Shaanxi", "Shanxi"]  # 山阴 Shanxi, 山阳 Shaanxi
-
-
-@pytest.fixture
-def lexicons(tmp_path: Path) -> Path:
-    target = tmp_path / "lexicons"
-    shutil.copytree(LEXICON_DIR, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-@pytest.mark.parametrize(("name", "old", "new", "message"), [
-    # a name listed under two provinces
-    ("counties.yaml", "divisions: [芙蓉区, ", "divisions: [寿光市, 芙蓉区, ",
-     "counties.yaml: entry 'Hunan', field 'divisions': '寿光市' is listed twice (also under Shandong, divisions)"),
-    ("counties.yaml", "bare: [岳麓, ", "bare: [岳麓, 盱眙, ",
-     "counties.yaml: entry 'Hunan', field 'bare': '盱眙' is listed twice"),
-    # a name regions.yaml already has
-    ("counties.yaml", "divisions: [芙蓉区, ", "divisions: [滨江区, 芙蓉区, ",
-     "counties.yaml: entry 'Hunan', field 'divisions': '滨江区' is already in regions.yaml under Zhejiang"),
-    # another province's place and one suffix character
-    ("counties.yaml", "divisions: [回民区, ", "divisions: [海南区, 回民区, ",
-     "counties.yaml: entry 'Inner Mongolia', field 'divisions': '海南区' is Hainan's '海南' and a suffix"),
-    # a bare name of no division of its province
-    ("counties.yaml", "bare: [岳麓, ", "bare: [岳麓, 湘江, ",
-     "counties.yaml: entry 'Hunan', field 'bare': '湘江' must be the start of a division listed under Hunan"),
-    ("counties.yaml", "divisions: [芙蓉区, ", "divisions: [芙蓉, ",
-     "counties.yaml: entry 'Hunan', field 'divisions': '芙蓉' must be a name ending in one of"),
-    ("counties.yaml", "  Hunan:\n", "  Hunnan:\n", "counties.yaml: entry 'Hunnan', field 'provinces'"),
-    # regions.yaml: one name under two provinces
-    ("regions.yaml", "places: [合肥, ", "places: [合肥, 苏州, ",
-     "regions.yaml: entry 'Anhui', field 'places': '苏州' is listed under Jiangsu too"),
-])
-def test_a_name_that_would_name_two_provinces_is_rejected(lexicons, name, old, new, message):
-    edit(lexicons / name, old, new)
-    with pytest.raises(LexiconError) as caught:
-        load(lexicons)
-    assert message in str(caught.value)
 
 
 def test_the_county_file_is_required(lexicons):

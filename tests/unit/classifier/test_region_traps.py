@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from consumers.classifier import classify
-
-
-def regions_of(text: str) -> list[str]:
-    return classify("", text)["regions"]
+from tests.unit.classifier.test_counties import regions_of
 
 
 @pytest.mark.parametrize("text", [
