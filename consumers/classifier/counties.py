@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from consumers.classifier.normalise import fold
+from policywatch.taxonomy import REGIONS
 
 # The suffixes of a county-level division's name (县 county, 市 county-level city, 区
 # district, 旗 banner; 自治县 and 自治旗 end in 县 and 旗).
@@ -30,7 +31,7 @@ def county_phrases(path: Path, data: dict, known: dict[str, str]) -> list[tuple[
     province and the field for a name listed twice, under two provinces, or already in
     regions.yaml, for a division that is another province's place and one suffix
     character (海南区, 河北区), and for a bare name of no listed division."""
-    from consumers.classifier.lexicon import REGIONS, _err, _mapping, _phrases  # noqa: PLC0415 (lexicon imports this module)
+    from consumers.classifier.lexicon import _err, _mapping, _phrases  # noqa: PLC0415 (lexicon imports this module)
 
     owner: dict[str, tuple[str, str]] = {}  # folded name -> (region, field) in this file
     divisions: dict[str, list[str]] = {}
