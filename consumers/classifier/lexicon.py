@@ -19,6 +19,7 @@ from typing import Any
 import ahocorasick_rs
 import yaml
 
+from consumers.classifier.counties import county_phrases
 from consumers.classifier.hits import lemma
 from consumers.classifier.normalise import fold, variants
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
@@ -33,6 +34,10 @@ ANCHOR_GROUPS = ("blockchain", "crypto", "cbdc")
 # anchor phrase at all does not need their hits (most news mentions no blockchain).
 CONTENT_KINDS = frozenset({"theme", "application", "cue"})
 
+
+# libyaml's safe loader parses the same YAML as PyYAML's own, ten times faster (most of
+# the start-up was parsing the lexicons); PyYAML's where libyaml is not built in.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # What ``\s`` matches in a regex over a str (every space character is in the BMP).
 _SPACES = frozenset(c for c in map(chr, range(0x10000)) if c.isspace())
@@ -165,7 +170,7 @@ def _parse(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
     """``path`` parsed; the modification time and size key the cache, so an edited file is
     read again."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise LexiconError(f"{path.name}: cannot be read as YAML: {exc}") from None
     if not isinstance(data, dict):
@@ -211,17 +216,22 @@ class _Builder:
         return automaton, payloads, core, anchors, frozenset(whole_words)
 
 
-def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str],
-                                                         frozenset[str], frozenset[str], tuple[str, ...]]:
+def _load_places(builder: _Builder, path: Path, counties: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str],
+                                                                         frozenset[str], frozenset[str], tuple[str, ...]]:
     data = _read(path)
     regions = _mapping(path, "regions", "regions", data.get("regions"))
+    known: dict[str, str] = {}  # each folded name and place -> its region, for counties.yaml's checks
     for region, spec in regions.items():
         if region not in REGIONS or region == "National":
             raise _err(path, str(region), "regions", f"unknown region; use one of {REGIONS[:-1]}")
         spec = _mapping(path, region, "names", spec)
         for fieldname in ("names", "places"):
             for phrase in _phrases(path, region, fieldname, spec.get(fieldname, [])):
+                if known.setdefault(fold(phrase), region) != region:
+                    raise _err(path, region, fieldname, f"{phrase!r} is listed under {known[fold(phrase)]} too")
                 builder.add(phrase, Term("place", (region,), 1.0, False))
+    for phrase, labels in county_phrases(counties, _read(counties), known):
+        builder.add(phrase, Term("place", labels, 1.0, False))
     for entry, spec in _mapping(path, "phrases", "phrases", data.get("phrases", {})).items():
         labels = spec if isinstance(spec, list) else None
         if labels is None or not all(r in REGIONS and r != "National" for r in labels):
@@ -387,11 +397,11 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     """Read every lexicon file, validate it and compile the automaton."""
     builder = _Builder()
     paths = {name: directory / f"{name}.yaml"
-             for name in ("regions", "themes", "applications", "relevance", "doc_types")}
+             for name in ("regions", "counties", "themes", "applications", "relevance", "doc_types")}
     for name, path in paths.items():
         if not path.is_file():
             raise LexiconError(f"{path}: lexicon file missing")
-    suffix_re, prefix_re, local, suffix_first, prefix_last, central_marks = _load_places(builder, paths["regions"])
+    suffix_re, prefix_re, local, suffix_first, prefix_last, central_marks = _load_places(builder, paths["regions"], paths["counties"])
     minimum = _load_labelled(builder, paths["themes"], "theme", THEMES)
     scenarios = _mapping(paths["themes"], "implied_scenarios", "implied_scenarios",
                          _read(paths["themes"]).get("implied_scenarios"))

@@ -57,6 +57,26 @@ def test_shipped_lexicons_load():
     ("applications.yaml", "  area_nouns: [", "  area_nouns: [{}, ", "applications.yaml: entry 'applied_to', field 'area_nouns'"),
     ("applications.yaml", "  compound_min: 0.5", "  compound_min: half", "applications.yaml: entry 'applied_to', field 'compound_min'"),
     ("applications.yaml", "  departments: e_government", "  departments: ministries", "applications.yaml: entry 'applied_to', field 'departments'"),
+    # a name listed under two provinces
+    ("counties.yaml", "divisions: [芙蓉区, ", "divisions: [寿光市, 芙蓉区, ",
+     "counties.yaml: entry 'Hunan', field 'divisions': '寿光市' is listed twice (also under Shandong, divisions)"),
+    ("counties.yaml", "bare: [岳麓, ", "bare: [岳麓, 盱眙, ",
+     "counties.yaml: entry 'Hunan', field 'bare': '盱眙' is listed twice"),
+    # a name regions.yaml already has
+    ("counties.yaml", "divisions: [芙蓉区, ", "divisions: [滨江区, 芙蓉区, ",
+     "counties.yaml: entry 'Hunan', field 'divisions': '滨江区' is already in regions.yaml under Zhejiang"),
+    # another province's place and one suffix character
+    ("counties.yaml", "divisions: [回民区, ", "divisions: [海南区, 回民区, ",
+     "counties.yaml: entry 'Inner Mongolia', field 'divisions': '海南区' is Hainan's '海南' and a suffix"),
+    # a bare name of no division of its province
+    ("counties.yaml", "bare: [岳麓, ", "bare: [岳麓, 湘江, ",
+     "counties.yaml: entry 'Hunan', field 'bare': '湘江' must be the start of a division listed under Hunan"),
+    ("counties.yaml", "divisions: [芙蓉区, ", "divisions: [芙蓉, ",
+     "counties.yaml: entry 'Hunan', field 'divisions': '芙蓉' must be a name ending in one of"),
+    ("counties.yaml", "  Hunan:\n", "  Hunnan:\n", "counties.yaml: entry 'Hunnan', field 'provinces'"),
+    # regions.yaml: one name under two provinces
+    ("regions.yaml", "places: [合肥, ", "places: [合肥, 苏州, ",
+     "regions.yaml: entry 'Anhui', field 'places': '苏州' is listed under Jiangsu too"),
 ])
 def test_invalid_entry_is_named(lexicons, name, old, new, message):
     edit(lexicons / name, old, new)
