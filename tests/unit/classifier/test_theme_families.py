@@ -55,3 +55,9 @@ def test_blockchain_joined_to_manufacturing_is_upgrading() -> None:
     text = ("省人民政府办公厅印发实施意见，推动“区块链+制造”应用，"
             "支持重点城市在装备制造、新能源汽车等领域开展基于区块链的产品全生命周期管理。")
     assert "industrial_upgrading" in themes("某省加快推进区块链技术应用的实施意见", text)
+
+
+def test_supervision_done_with_the_chain_is_no_rule() -> None:
+    text = ("市医疗保障局印发实施方案，建设医保基金区块链智能监管平台，定点医疗机构的诊疗和结算数据全部上链，"
+            "实现医保基金使用全过程可追溯、可监管，数据合规使用，存在重复结算风险的单据自动预警。")
+    assert "regulation" not in themes("某市医保基金引入区块链智能监管", text)
