@@ -61,3 +61,15 @@ def test_supervision_done_with_the_chain_is_no_rule() -> None:
     text = ("市医疗保障局印发实施方案，建设医保基金区块链智能监管平台，定点医疗机构的诊疗和结算数据全部上链，"
             "实现医保基金使用全过程可追溯、可监管，数据合规使用，存在重复结算风险的单据自动预警。")
     assert "regulation" not in themes("某市医保基金引入区块链智能监管", text)
+
+
+def test_subsidies_paid_in_a_digital_currency_are_no_funding() -> None:
+    text = ("人民银行某市中心支行介绍，数字人民币试点扩围，全市部分机关事业单位工作人员的交通补贴以数字人民币形式发放，"
+            "市民可在指定商户使用数字人民币支付，下一步将推动数字人民币在政务缴费等场景的应用。")
+    assert "funding_support" not in themes("某市扩大数字人民币试点", text)
+
+
+def test_a_power_discount_withdrawn_from_crypto_mines_is_no_support() -> None:
+    text = ("省发展改革委印发通知，全面清理关停虚拟货币挖矿项目，对违规企业取消其享受的电价优惠政策，"
+            "并纳入社会信用体系，防范以区块链为名的挖矿活动。")
+    assert "funding_support" not in themes("某省清理关停虚拟货币挖矿项目", text)
