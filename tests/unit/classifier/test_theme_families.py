@@ -73,3 +73,16 @@ def test_a_power_discount_withdrawn_from_crypto_mines_is_no_support() -> None:
     text = ("省发展改革委印发通知，全面清理关停虚拟货币挖矿项目，对违规企业取消其享受的电价优惠政策，"
             "并纳入社会信用体系，防范以区块链为名的挖矿活动。")
     assert "funding_support" not in themes("某省清理关停虚拟货币挖矿项目", text)
+
+
+def test_a_city_made_digital_is_digital_economy_not_an_industry_upgraded() -> None:
+    text = ("市科学技术委员会印发行动方案，组织区块链关键技术攻关，"
+            "推动攻关成果在航运、城市数字化转型等领域率先应用。")
+    labels = themes("某市区块链关键技术攻关行动方案", text)
+    assert "digital_economy" in labels and "industrial_upgrading" not in labels
+
+
+def test_a_hyphenated_digital_economy_is_the_digital_economy() -> None:
+    text = ("The provincial government named blockchain one of seven key digital-economy industries "
+            "and will build a public blockchain platform for its courts and tax offices.")
+    assert "digital_economy" in themes("Province backs blockchain in new plan", text)
