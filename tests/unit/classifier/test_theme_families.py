@@ -86,3 +86,15 @@ def test_a_hyphenated_digital_economy_is_the_digital_economy() -> None:
     text = ("The provincial government named blockchain one of seven key digital-economy industries "
             "and will build a public blockchain platform for its courts and tax offices.")
     assert "digital_economy" in themes("Province backs blockchain in new plan", text)
+
+
+def test_the_courts_chains_joined_with_every_sector_are_no_alliance() -> None:
+    text = ("最高人民法院印发意见，提出到2025年建成人民法院与社会各行各业互通共享的区块链联盟，"
+            "推动区块链在证据核验、执行联动和司法公开中的应用。")
+    assert "events_cooperation" not in themes("最高法发布区块链司法应用意见", text)
+
+
+def test_an_industry_alliance_founded_is_still_an_alliance() -> None:
+    text = ("省工业和信息化厅指导成立省区块链产业联盟，首批五十家企业和高校加入，"
+            "联盟将推动区块链技术在政务、金融和供应链领域的应用。")
+    assert "events_cooperation" in themes("某省区块链产业联盟成立", text)
