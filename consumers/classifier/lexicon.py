@@ -231,9 +231,8 @@ def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pat
     local = _phrases(path, "national", "local_prefix_chars", national.get("local_prefix_chars", []))
     central_marks = _phrases(path, "national", "central_marks", national.get("central_marks", []))
     forms = lambda items: {v for s in items for v in variants(fold(s))}  # noqa: E731
-    alt = lambda items: "|".join(re.escape(v) for v in sorted(forms(items), key=len, reverse=True))  # noqa: E731
-    suffix_re = re.compile(r"[\s'’]*(?:s\s+)?(?:" + alt(suffixes) + ")" if suffixes else r"(?!x)x")
-    prefix_re = re.compile(r"(?:" + alt(prefixes) + r")\s*$" if prefixes else r"(?!x)x")
+    suffix_re = re.compile(r"[\s'’]*(?:s\s+)?(?:" + _alternatives(suffixes) + ")" if suffixes else r"(?!x)x")
+    prefix_re = re.compile(r"(?:" + _alternatives(prefixes) + r")\s*$" if prefixes else r"(?!x)x")
     # what may stand right after a place or right before it, where the regexes can match
     suffix_first = _SPACES | {"'", "’", "s"} | {v[0] for v in forms(suffixes)}
     prefix_last = frozenset(v[-1] for v in forms(prefixes))
@@ -487,8 +486,32 @@ def _generic_clues(path: Path, groups: tuple[str, ...]) -> dict[str, tuple[str, 
 
 def _alternatives(phrases: list[str]) -> str:
     """A regex alternation of ``phrases`` folded, in every spelling, longest first."""
-    forms = {v for p in phrases for v in variants(fold(p))}
-    return "|".join(re.escape(v) for v in sorted(forms, key=len, reverse=True))
+    return _trie({v for p in phrases for v in variants(fold(p))})
+
+
+def _trie(forms: set[str]) -> str:
+    """A regex that matches what ``"|".join(sorted(forms, key=len, reverse=True))`` does,
+    trying the same forms in the same order, written as a trie (区块(?:链|)...): the regex
+    engine tries alternatives one by one, so a flat list of dozens costs a test of each at
+    every position, where the trie tests one character per level. Forms that match at
+    one place are prefixes of each other: longest first is "go deeper before stopping"."""
+    root: dict[str, dict] = {}
+    for form in forms:
+        node = root
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a form ends here
+
+    def below(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + below(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" not in node:
+            return body
+        return ("(?:" + body + ")" if len(branches) == 1 and len(body) > 1 else body) + "?"  # greedy: longer first
+
+    return below(root)
 
 
 def _load_applied(builder: _Builder, path: Path, applied: dict[str, Any]
