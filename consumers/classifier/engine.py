@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import bisect
 import math
-import operator
 import re
 from collections import defaultdict
-from functools import reduce
 from itertools import accumulate
 
 from consumers.classifier.applied import Peers, applied, clued
@@ -151,38 +149,47 @@ class Anchors:
         return self.near(hit, window, self.technology_starts)
 
 
-_WEIGHT = operator.attrgetter("weight")
-_TERM = operator.itemgetter(2)
-
-
-def _outside(hits: list[Hit], lows: list[int], reach: list[int]) -> list[Hit]:
+def _outside(hits: list[Hit], lows: list[int], reach: list[int], covered: list[tuple[int, int]]) -> list[Hit]:
     """``hits`` that lie within no span of ``lows`` (the spans' starts, sorted) and
     ``reach`` (the furthest end of the spans up to each): a hit lies within one when some
     span starting at or before it reaches its end, so one bisection tells (an article may
-    have dozens of spans and hundreds of hits)."""
-    kept = []
-    for hit in hits:
-        i = bisect.bisect_right(lows, hit[0])
-        if not i or reach[i - 1] < hit[1]:
-            kept.append(hit)
-    return kept
+    have dozens of spans and hundreds of hits). Only a hit that ends in ``covered`` (the
+    spans merged, in order) can: the scan lists hits in order of end, so two bisections
+    per merged span find those few, and the others are not looked at one by one."""
+    ends = list(map(END, hits))
+    inside = set()
+    for low, high in covered:
+        for i in range(bisect.bisect_right(ends, low), bisect.bisect_right(ends, high)):
+            j = bisect.bisect_right(lows, hits[i][0])
+            if j and reach[j - 1] >= hits[i][1]:
+                inside.add(i)
+    return [hit for i, hit in enumerate(hits) if i not in inside] if inside else hits
 
 
 def signal_groups(lex: Lexicon, hits: dict[str, list[Hit]]) -> dict[str, tuple[float, list[Hit]]]:
     """Each relevance signal group found, with the sum of its hits' weights (every hit
-    counts; added in the order of the hits, as floats add) and its hits. The scan listed
-    each group apart, so the sum is one C-level pass. Phrases inside a phrase of the
+    counts; added in the order of the hits, as floats add: not sum(), which may compensate)
+    and its hits. The scan listed each group apart. Phrases inside a phrase of the
     group HIDDEN count for no group: 不得 in a copyright line (未经授权不得转载) bans
     nothing, 产品 in 农产品 is no company's product."""
     found: dict[str, tuple[float, list[Hit]]] = {}
     hidden = sorted((h[0], h[1]) for h in hits.get(SIGNAL + HIDDEN, ()))
     lows, reach = [low for low, _ in hidden], list(accumulate((high for _, high in hidden), max))
+    covered: list[tuple[int, int]] = []
+    for low, high in hidden:
+        if covered and low <= covered[-1][1]:
+            covered[-1] = (covered[-1][0], max(high, covered[-1][1]))
+        else:
+            covered.append((low, high))
     for group in lex.relevance["groups"]:
         group_hits = hits.get(SIGNAL + group)
         if group_hits and hidden and group != HIDDEN:
-            group_hits = _outside(group_hits, lows, reach)
+            group_hits = _outside(group_hits, lows, reach, covered)
         if group_hits and group != HIDDEN:
-            found[group] = (reduce(operator.add, map(_WEIGHT, map(_TERM, group_hits)), 0.0), group_hits)
+            total = 0.0
+            for _, _, term in group_hits:  # a third of the cost of reduce() over attrgetter calls
+                total += term.weight
+            found[group] = (total, group_hits)
     return found
 
 

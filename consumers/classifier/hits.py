@@ -28,7 +28,8 @@ def scan(lex: Lexicon, folded: str) -> dict[str, list[Hit]]:
     lexicon.bucket); ASCII phrases only as whole words (a plural ``s`` may follow). A
     text without any anchor phrase (a name of blockchain, crypto assets, a CBDC:
     lexicon.ANCHOR_GROUPS) cannot be relevant: its hits of lexicon.CONTENT_KINDS are not
-    made (a set test on the matches, in C, decides)."""
+    made (a set test on the matches, in C, decides). Each list is in the automaton's
+    order, by end (a rule may bisect the ends)."""
     hits: dict[str, list[Hit]] = defaultdict(list)
     size = len(folded)
     matches = lex.automaton.find_matches_as_indexes(folded, overlapping=True)
