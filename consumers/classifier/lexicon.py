@@ -69,13 +69,19 @@ def bucket(term: Term) -> str:
     return SIGNAL + term.labels[0] if term.kind == "signal" else term.kind
 
 
+# What ``hits.scan`` makes of a match of one pattern: the slot (in Lexicon.buckets) of its
+# first term's bucket, that term, whether the pattern must stand as a whole word, and
+# (slot, term) of its other terms (most patterns have one); None when it makes no hit.
+PatternHits = tuple[int, Term, bool, tuple[tuple[int, Term], ...]] | None
+
+
 @dataclass
 class Lexicon:
     automaton: Any
-    payloads: list[tuple[tuple[str, Term], ...]]  # per pattern: (bucket, term) of each of its terms
-    core_payloads: list[tuple[tuple[str, Term], ...]]  # the same without CONTENT_KINDS
+    patterns: list[PatternHits]  # per pattern of the automaton: the hits a match of it makes
+    core_patterns: list[PatternHits]  # the same without CONTENT_KINDS
     anchor_patterns: frozenset[int]  # patterns of a signal term of ANCHOR_GROUPS
-    whole_words: frozenset[int]  # patterns that must stand as a whole word
+    buckets: tuple[str, ...]  # the keys under which hits.scan lists hits (bucket()), by slot
     version: str
     org_suffix: re.Pattern[str]
     org_prefix: re.Pattern[str]
@@ -181,13 +187,11 @@ class _Builder:
         if term not in terms:  # the same phrase listed twice counts once
             terms.append(term)
 
-    def build(self) -> tuple[Any, list[tuple[tuple[str, Term], ...]], list[tuple[tuple[str, Term], ...]],
-                             frozenset[int], frozenset[int]]:
+    def build(self) -> tuple[Any, list[PatternHits], list[PatternHits], frozenset[int], tuple[str, ...]]:
         """The automaton over every phrase and its traditional spellings (the text is
-        not folded: too slow), the (bucket, term) pairs of each of its patterns by index
-        (also without CONTENT_KINDS), the indexes of anchor patterns and of whole-word
-        patterns: what ``hits.scan`` needs per match, looked up once here rather than
-        per hit."""
+        not folded: too slow), the hits each of its patterns makes, by index (also without
+        CONTENT_KINDS), the indexes of anchor patterns and the buckets by slot: what
+        ``hits.scan`` needs per match, looked up once here rather than per hit."""
         patterns: list[str] = []
         payloads: list[tuple[tuple[str, Term], ...]] = []
         whole_words: set[int] = set()
@@ -205,7 +209,17 @@ class _Builder:
         core = [tuple(pair for pair in payload if pair[0] not in CONTENT_KINDS) for payload in payloads]
         anchors = frozenset(index for index, payload in enumerate(payloads)
                             if any(term.kind == "signal" and term.labels[0] in ANCHOR_GROUPS for _, term in payload))
-        return automaton, payloads, core, anchors, frozenset(whole_words)
+        buckets = tuple(sorted({key for payload in payloads for key, _ in payload}))
+        slot = {key: i for i, key in enumerate(buckets)}
+
+        def hits_of(index: int, payload: tuple[tuple[str, Term], ...]) -> PatternHits:
+            if not payload:
+                return None
+            (key, term), *others = payload
+            return slot[key], term, index in whole_words, tuple((slot[k], t) for k, t in others)
+
+        return (automaton, [hits_of(i, payload) for i, payload in enumerate(payloads)],
+                [hits_of(i, payload) for i, payload in enumerate(core)], anchors, buckets)
 
 
 def _load_places(builder: _Builder, path: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str],
