@@ -347,14 +347,15 @@ def _own_characters(hits: list[Hit], folded: str) -> list[Hit]:
     return [h for h in hits if not (folded[h[1] - 1] == "区" and folded.startswith("块链", h[1]))]
 
 
-def classify_text(lex: Lexicon, title: str, text: str) -> dict:
-    """Labels of one article from its cleaned title and text (see ``classify``)."""
+def classify_text(lex: Lexicon, title: str, text: str, size: int | None = None) -> dict:
+    """Labels of one article from its cleaned title and text (see ``classify``), the two
+    ``size`` bytes long in UTF-8 with the newline that joins them, if known."""
     body = title + "\n" + text
     folded = lower_same_length(body)
     title_end = len(title)
     hits = scan(lex, folded)
     signals = signal_groups(lex, hits)
-    wide = len(body.encode("utf-8", errors="replace")) < 2 * len(body)
+    wide = (len(body.encode("utf-8", errors="replace")) if size is None else size) < 2 * len(body)
     anchors = Anchors(signals, WINDOW_EN if wide else WINDOW_ZH, folded, lex)
     found_regions = regions(lex, folded, hits)
     score = 0.0  # without a mention of blockchain (crypto, a CBDC): not relevant, no features needed
