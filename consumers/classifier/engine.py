@@ -197,21 +197,24 @@ def weighted(hits: list[Hit], anchors: Anchors | None, folded: str) -> dict[str,
     """Sum of weights per label of ``hits`` (those near an anchor, if given), with the
     hits. Each distinct phrase of the ``folded`` text counts once, at its heaviest
     occurrence: a label needs varied evidence, not one word repeated."""
-    scores: dict[str, float] = defaultdict(float)
-    evidence: dict[str, list[Hit]] = defaultdict(list)
+    scores: dict[str, float] = {}  # plain dicts: a defaultdict's lookups are not specialised
+    evidence: dict[str, list[Hit]] = {}
     counted: dict[tuple[str, str], float] = {}
     for hit in hits if anchors is None else anchors.keep_near(hits):
         start, end, term = hit
         label, weight = term.labels[0], term.weight
-        evidence[label].append(hit)
+        if label in evidence:
+            evidence[label].append(hit)
+        else:
+            evidence[label] = [hit]
         key = (label, term.lemma or lemma(folded[start:end]))  # a lexicon term knows its lemma
         before = counted.get(key)
-        if before is not None and weight <= before:
-            continue
-        counted[key] = weight
-        if before is not None:
-            weight -= before
-        scores[label] += weight
+        if before is None:  # the label's first phrase is counted first
+            counted[key] = weight
+            scores[label] = scores.get(label, 0.0) + weight
+        elif weight > before:
+            counted[key] = weight
+            scores[label] += weight - before
     return {label: (scores[label], evidence[label]) for label in scores}
 
 
