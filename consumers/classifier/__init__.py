@@ -16,7 +16,7 @@ from typing import Any
 
 from consumers.classifier import engine
 from consumers.classifier.lexicon import Lexicon, LexiconError, load
-from consumers.classifier.normalise import clean
+from consumers.classifier.normalise import clean_sized
 
 __all__ = ["classify", "CLASSIFIER_VERSION", "LexiconError"]
 
@@ -51,10 +51,10 @@ def classify(title: str, text: str, lang: str | None = None, url: str | None = N
     """
     lex = lexicon()  # outside the try: a broken lexicon is not a bad article
     try:
-        title_s, text_s = clean(title, 2_000), clean(text)
+        (title_s, title_size), (text_s, text_size) = clean_sized(title, 2_000), clean_sized(text)
         if not (title_s.strip() or text_s.strip()):
             return empty_labels(lex.doc_rules.default)
-        labels = engine.classify_text(lex, title_s, text_s)
+        labels = engine.classify_text(lex, title_s, text_s, title_size + 1 + text_size)
         labels["classifier_version"] = lex.version
         return labels
     except Exception:  # a bug must not stop the consumer loop; the article stays unlabelled

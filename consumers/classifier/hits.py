@@ -28,22 +28,30 @@ def scan(lex: Lexicon, folded: str) -> dict[str, list[Hit]]:
     lexicon.bucket); ASCII phrases only as whole words (a plural ``s`` may follow). A
     text without any anchor phrase (a name of blockchain, crypto assets, a CBDC:
     lexicon.ANCHOR_GROUPS) cannot be relevant: its hits of lexicon.CONTENT_KINDS are not
-    made (a set test on the matches, in C, decides)."""
-    hits: dict[str, list[Hit]] = defaultdict(list)
-    size = len(folded)
+    made (a set test on the matches, in C, decides). Each list is in the automaton's
+    order, by end (a rule may bisect the ends)."""
     matches = lex.automaton.find_matches_as_indexes(folded, overlapping=True)
     may_be_relevant = not lex.anchor_patterns.isdisjoint(map(_PATTERN, matches))
-    payloads, whole_words = lex.payloads if may_be_relevant else lex.core_payloads, lex.whole_words
+    patterns = lex.patterns if may_be_relevant else lex.core_patterns
+    # per bucket by slot: indexing a list costs less per hit than a dict's key lookup
+    lists: list[list[Hit]] = [[] for _ in lex.buckets]
+    size = len(folded)
     for index, start, end in matches:
-        if index in whole_words:
+        made = patterns[index]
+        if made is None:
+            continue
+        slot, term, word, others = made
+        if word:
             if start > 0 and folded[start - 1] in _WORD_CHARS:
                 continue
             if end < size and folded[end] in _WORD_CHARS:
                 if not (folded[end] == "s" and (end + 1 == size or folded[end + 1] not in _WORD_CHARS)):
                     continue
-        for key, term in payloads[index]:
-            hits[key].append((start, end, term))
-    return hits
+        lists[slot].append((start, end, term))
+        if others:
+            for slot, term in others:
+                lists[slot].append((start, end, term))
+    return defaultdict(list, zip(lex.buckets, lists))
 
 
 _ENDINGS = re.compile(r"(?:ies|ing|ed|es|s|y)$")

@@ -98,21 +98,29 @@ _TONE_MARK = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
 
 def clean(value: object, limit: int = MAX_CHARS) -> str:
     """Any input as a bounded ``str``: bytes decoded leniently, surrogates and NULs dropped."""
+    return clean_sized(value, limit)[0]
+
+
+def clean_sized(value: object, limit: int = MAX_CHARS) -> tuple[str, int]:
+    """``clean(value, limit)`` and its size in UTF-8 bytes: the check for lone surrogates
+    encodes it anyway, so the classifier need not encode the text again to measure it."""
     if value is None:
-        return ""
+        return "", 0
     if isinstance(value, (bytes, bytearray)):
         value = bytes(value[: limit * 4]).decode("utf-8", errors="replace")
     elif not isinstance(value, str):
         value = str(value)
     value = value[:limit]
-    if not value.isascii():
-        try:  # only lone surrogates fail to encode: most texts need no round trip
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            value = value.encode("utf-8", errors="replace").decode("utf-8")
-        # pinyin stands in brackets: a text without any cannot have it (a quick test
-        # before the regex looks at every character for a tone mark)
-        if ("(" in value or "（" in value) and _TONE_MARK.search(value):
-            value = _PINYIN.sub("", value)
-    return value
-
+    if value.isascii():
+        return value, len(value)
+    try:  # only lone surrogates fail to encode: most texts need no round trip
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        encoded = value.encode("utf-8", errors="replace")
+        value, size = encoded.decode("utf-8"), len(encoded)
+    # pinyin stands in brackets: a text without any cannot have it (a quick test
+    # before the regex looks at every character for a tone mark)
+    if ("(" in value or "（" in value) and _TONE_MARK.search(value):
+        value = _PINYIN.sub("", value)
+        size = len(value.encode("utf-8"))
+    return value, size

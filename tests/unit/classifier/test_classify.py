@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from consumers.classifier import CLASSIFIER_VERSION, classify
+from consumers.classifier.normalise import clean, clean_sized
 from policywatch.schema import LABEL_FIELDS
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
@@ -168,3 +169,11 @@ def test_an_article_about_a_central_bank_digital_currency_keeps_finance_only():
                       "central bank; the pilot tests the digital yuan in small retail payments, officials said.")
     assert labels["relevant"] and labels["applications"] == ["finance"]
     assert "National" in labels["regions"]
+
+
+@pytest.mark.parametrize("value", ["ascii only", "区块链 policy", "lone \ud800 surrogate 区", b"\xff\xfe bytes",
+                                   "產(chǎn)業(yè)区块链", None, 42, "x" * 3000])
+def test_the_cleaned_text_comes_with_its_size_in_utf8(value):
+    text, size = clean_sized(value, 2_000)
+    assert text == clean(value, 2_000)
+    assert size == len(text.encode("utf-8"))

@@ -101,3 +101,20 @@ def test_blockchain_listed_after_a_full_width_bracket_is_a_technology_peer():
 def test_a_ministry_or_agency_named_by_its_own_name_is_a_policy_actor():
     found = groups("農業部推動產銷履歷導入區塊鏈，能源署推綠電憑證區塊鏈化。")
     assert {"農業部", "能源署"} <= set(found["policy"])
+
+
+def test_the_scan_lists_each_kind_of_hit_in_order_of_end():
+    lex = lexicon()
+    folded = lower_same_length("区块链产业发展行动计划。Blockchain pilot zones: the ministry issued rules on crypto trading, "
+                               "未经授权不得转载。省政府印发《关于加快区块链产业发展的实施意见》，不得违规。")
+    hits = scan(lex, folded)
+    assert sum(map(len, hits.values())) > 10
+    for found in hits.values():
+        assert [h[1] for h in found] == sorted(h[1] for h in found)
+
+
+def test_words_inside_any_of_several_hidden_phrases_count_for_no_group():
+    found = groups("通知要求，区块链平台不得为虚拟货币交易提供服务。未经授权不得转载。县里推动农产品上链。"
+                   "未经授权不得转载、摘编。公司发布区块链一体机新产品。")
+    assert found["regulation"].count("不得") == 1  # the ban, not the two copyright lines
+    assert found["company"].count("产品") == 1  # the firm's product, not the farm produce
