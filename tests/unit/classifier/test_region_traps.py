@@ -1,5 +1,6 @@
 """Region phrases that name no place (a time zone, guests, a kind of money, idioms,
-organisations and roads named after a place) and central bodies cited as 配合国家.
+organisations and roads named after a place), and central bodies, national systems and
+central plans for a region cited by a local article (配合国家, 全国一体化, 横琴…总体方案).
 Sentences written for the tests."""
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ def test_phrases_that_name_no_place(text):
     ("中国人民银行数字货币研究所发布白皮书。", ["National"]),            # an actor beside the CBDC words
     ("特区政府将配合国家发展所需，推动虚拟资产发展。", ["National"]),
     ("澳门将配合國家「十四五」規劃推动数字化。", ["Macau", "National"]),
+    # national systems, designations and central plans for a region, cited by a local article
+    ("宁夏加快建设全国一体化算力网络国家枢纽节点。", ["National", "Ningxia"]),
+    ("浙江国家数字经济创新发展试验区建设取得新进展。", ["National", "Zhejiang"]),
+    ("珠海落实《横琴粤澳深度合作区建设总体方案》，推动跨境数据上链。", ["Guangdong", "Macau", "National"]),
 ])
 def test_places_and_actors_still_count(text, expected):
     assert regions_of(text) == expected
