@@ -25,6 +25,8 @@ def regions_of(text: str) -> list[str]:
     ("盱眙龙虾产业园引入区块链溯源。", "Jiangsu"),             # a bare name with a rare character
     ("沙坪坝将建设区块链创新中心。", "Chongqing"),               # a bare name of three characters
     ("伊春市出台林下经济发展措施。", "Heilongjiang"),            # a prefecture-level city regions.yaml lacked
+    ("已在勐海县、澜沧县等地选取茶企开展试点。", "Yunnan"),       # an autonomous county's short form, not 沧县
+    ("陵水县推进黎锦产品溯源上链。", "Hainan"),                   # the short form keeps the whole name
 ])
 def test_a_county_level_place_names_its_province(text, region):
     assert regions_of(text) == [region]
@@ -37,6 +39,7 @@ def test_a_county_level_place_names_its_province(text, region):
     "麒麟区块链平台和东方市场的商户签约。",                      # a district before 块链, a city before 场
     "恍然大悟之后，他在钓鱼台发表讲话，弘扬中华文化。",          # 大悟, 鱼台, 扬中 inside phrases
     "在城市和县域经济中，信息县级平台与交易县城的服务相连。",    # one-character names: 和县, 息县, 易县
+    "国网浙江省电力有限公司与State Grid Jiangsu Electric Power共建平台。",  # State Grid's provincial companies
 ])
 def test_shared_names_and_common_words_name_no_place(text):
     assert regions_of(text) == []
