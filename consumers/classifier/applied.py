@@ -73,9 +73,15 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _JOINER_MAX = 12  # characters a joiner with its spaces may take (" - enabled ")
 
 
-@functools.lru_cache(maxsize=4096)
 def raised(term: Term, weight: float) -> Term:
-    return replace(term, weight=max(term.weight, weight))
+    """``term`` weighing ``weight`` at least: itself when it does already (most list
+    items), so only a lighter term is hashed (a dataclass's hash is a Python call)."""
+    return term if term.weight >= weight else _reweighted(term, weight)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reweighted(term: Term, weight: float) -> Term:
+    return replace(term, weight=weight)
 
 
 class Sentences:

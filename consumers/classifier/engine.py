@@ -86,6 +86,7 @@ class Anchors:
         self.hits = anchors
         self.starts = sorted(map(START, anchors))  # map on an itemgetter: no Python call per hit
         self.edges = frozenset(map(START, anchors)) | frozenset(map(END, anchors))
+        self.plus = "+" in folded or "＋" in folded  # most texts have none: nothing is joined by one
         self.window = window
         # The places within the window of a mention, as disjoint intervals [low, high]
         # (sorted): ``near`` is then one bisect, and ``keep_near`` a loop without calls.
@@ -106,6 +107,8 @@ class Anchors:
     def joined(self, hit: Hit, folded: str) -> bool:
         """Whether ``hit`` is joined to a blockchain mention by a plus: 区块链+政务,
         能源+区块链, "blockchain + education" (the idiom that names an application)."""
+        if not self.plus:
+            return False
         start, end = hit[0], hit[1]
         after, before = folded[end:end + 3], folded[max(0, start - 3):start]  # a plus is near, or no regex runs
         if "+" in after or "＋" in after:
