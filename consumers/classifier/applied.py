@@ -84,6 +84,22 @@ def _reweighted(term: Term, weight: float) -> Term:
     return replace(term, weight=weight)
 
 
+def shares_sentence(folded: str, window: int, position: int, starts: list[int]) -> bool:
+    """One of ``starts`` (sorted) is within ``window`` characters before or after
+    ``position`` with no sentence end between (searched on demand: most texts need a few)."""
+    i = bisect.bisect_right(starts, position)
+    if i > 0 and position - starts[i - 1] <= window:
+        if _SENTENCE_END.search(folded, starts[i - 1], position) is None:
+            return True
+    return (i < len(starts) and starts[i] - position <= window
+            and _SENTENCE_END.search(folded, position, starts[i]) is None)
+
+
+def clue_starts(signals: dict[str, tuple[float, list[Hit]]], clues: tuple[str, ...]) -> list[int]:
+    """Where the signals of the groups ``clues`` start, sorted."""
+    return sorted(h[0] for group in clues for h in signals.get(group, (0.0, []))[1])
+
+
 class Sentences:
     """Whether a place of the text is in a sentence that speaks of blockchain, or of
     applications next to one that does."""
@@ -96,15 +112,8 @@ class Sentences:
         self.parts: tuple[list[int], list[bool], list[bool]] | None = None  # of an article titled with blockchain, on demand
 
     def shares_sentence(self, hit: Hit, starts: list[int]) -> bool:
-        """One of ``starts`` (sorted) is within the anchors' window before or after
-        ``hit`` with no sentence end between (searched on demand: most texts need a few)."""
-        folded, window, position = self.folded, self.anchors.window, hit[0]
-        i = bisect.bisect_right(starts, position)
-        if i > 0 and position - starts[i - 1] <= window:
-            if _SENTENCE_END.search(folded, starts[i - 1], position) is None:
-                return True
-        return (i < len(starts) and starts[i] - position <= window
-                and _SENTENCE_END.search(folded, position, starts[i]) is None)
+        """One of ``starts`` (sorted) shares ``hit``'s sentence (see shares_sentence)."""
+        return shares_sentence(self.folded, self.anchors.window, hit[0], starts)
 
     def anchored_at(self, hit: Hit) -> bool:
         """``hit`` is in a sentence that names blockchain as a technology (a sentence on
@@ -328,7 +337,7 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
         elif any(sentences.in_scope(ordered[i]) for i in run):
             boost.update(run)
     close = lex.generic_near_en if wide else lex.generic_near_zh
-    clue_starts: dict[tuple[str, ...], list[int]] = {}
+    starts_of_clues: dict[tuple[str, ...], list[int]] = {}
     for i, hit in enumerate(ordered):
         start, end, term = hit
         if dropped[i] or term.weight <= 0:
@@ -338,9 +347,9 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
         elif term.weight < lex.generic_below:
             clues = lex.generic_clues.get(term.labels[0])
             if clues:
-                if clues not in clue_starts:
-                    clue_starts[clues] = sorted(h[0] for group in clues for h in signals.get(group, (0.0, []))[1])
-                if not sentences.shares_sentence(hit, clue_starts[clues]):
+                if clues not in starts_of_clues:
+                    starts_of_clues[clues] = clue_starts(signals, clues)
+                if not sentences.shares_sentence(hit, starts_of_clues[clues]):
                     continue
             if joined(hit) or (_named_as_area(lex, folded, start, end) and sentences.in_scope(hit)):
                 kept.append((start, end, raised(term, lex.generic_below)))
@@ -373,11 +382,5 @@ def clued(lex: Lexicon, folded: str, label: str, hits: list[Hit], signals: dict[
     clues = lex.generic_clues.get(label)
     if not clues:
         return True
-    starts = sorted(h[0] for group in clues for h in signals.get(group, (0.0, []))[1])
-    for start, _, _ in hits:
-        i = bisect.bisect_right(starts, start)
-        if i > 0 and start - starts[i - 1] <= window and _SENTENCE_END.search(folded, starts[i - 1], start) is None:
-            return True
-        if i < len(starts) and starts[i] - start <= window and _SENTENCE_END.search(folded, start, starts[i]) is None:
-            return True
-    return False
+    starts = clue_starts(signals, clues)
+    return any(shares_sentence(folded, window, hit[0], starts) for hit in hits)
