@@ -145,23 +145,29 @@ def _lede(lex: Lexicon, folded: str, start: int) -> tuple[int, int]:
     return start, len(folded) if stop is None else stop.start()
 
 
+def _first_sentence_end(lex: Lexicon, folded: str, start: int, verb: Hit) -> int | None:
+    """Where an English first sentence from ``start`` ends, if ``verb`` is a verb of release;
+    None for a Chinese lead or another verb."""
+    if not _LATIN.match(folded, start) or folded[verb[0]:verb[1]] not in lex.doc_rules.release_verbs:
+        return None
+    stop = _SENTENCE_END.search(folded, start)
+    return len(folded) if stop is None else stop.start()
+
+
 def _source_last(lex: Lexicon, folded: str, start: int, verb: Hit, noun: Hit) -> bool:
     """Whether an English first sentence names its source last, the document before a verb of
     release: "…, according to a plan released on Monday" is news of the plan; "under a plan
     approved by" is its basis."""
-    if not _LATIN.match(folded, start) or folded[verb[0]:verb[1]] not in lex.doc_rules.release_verbs or verb[1] <= noun[0]:
-        return False
-    stop = _SENTENCE_END.search(folded, start)
-    return stop is None or verb[1] <= stop.start()
+    end = _first_sentence_end(lex, folded, start, verb)
+    return end is not None and noun[0] < verb[1] <= end
 
 
 def _has_issued(lex: Lexicon, folded: str, start: int, verb: Hit, noun: Hit) -> bool:
     """Whether an English first sentence says its subject has released a document (a verb of
     release in the present perfect, before the document, in that sentence)."""
-    if not _LATIN.match(folded, start) or folded[verb[0]:verb[1]] not in lex.doc_rules.release_verbs or noun[0] < verb[1]:
-        return False
-    stop = _SENTENCE_END.search(folded, start)
-    return (stop is None or noun[1] <= stop.start()) and _PERFECT.search(folded, max(start, verb[0] - 20), verb[0]) is not None
+    end = _first_sentence_end(lex, folded, start, verb)
+    return (end is not None and verb[1] <= noun[0] and noun[1] <= end
+            and _PERFECT.search(folded, max(start, verb[0] - 20), verb[0]) is not None)
 
 
 def _lead_weight(lex: Lexicon, pairs: list[Hit], hits: dict[str, list[Hit]], folded: str, lead_start: int) -> float:
