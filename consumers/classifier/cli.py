@@ -62,6 +62,8 @@ def read_labelled_rows(path: str, needs: tuple[str, ...] = ("relevant",)) -> lis
             raise UserError(f"{path}:{number}: not JSON ({exc.msg})") from None
         if not isinstance(row, dict) or any(name not in row for name in needs):
             raise UserError(f"{path}:{number}: needs at least {', '.join(map(repr, needs))} and the labels")
+        if "text" in needs and not isinstance(row["text"], str):
+            raise UserError(f"{path}:{number}: 'text' must be a string")
         rows.append(row)
     if not rows:
         raise UserError(f"{path}: no labelled articles")
@@ -69,11 +71,8 @@ def read_labelled_rows(path: str, needs: tuple[str, ...] = ("relevant",)) -> lis
 
 
 def read_labelled(path: str) -> list[dict[str, Any]]:
-    rows = read_labelled_rows(path, ("text", "relevant"))
-    for number, row in enumerate(rows, start=1):
-        if not isinstance(row["text"], str):
-            raise UserError(f"{path}:{number}: 'text' must be a string")
-    return rows
+    """The articles of a labelled file: text and labels."""
+    return read_labelled_rows(path, ("text", "relevant"))
 
 
 def read_second_labels(path: str, gold: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

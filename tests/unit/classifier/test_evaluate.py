@@ -83,6 +83,10 @@ def test_eval_command_rejects_bad_files(tmp_path, capsys):
     bad.write_text('{"text": "no labels"}\n', encoding="utf-8")
     assert main(["eval", str(bad)]) == 2
     assert "bad.jsonl:1" in capsys.readouterr().err
+    # the line of the file, blank lines counted, not the row's index
+    bad.write_text('\n{"text": "ok", "relevant": true}\n\n{"text": 5, "relevant": false}\n', encoding="utf-8")
+    assert main(["eval", str(bad)]) == 2
+    assert "bad.jsonl:4: 'text' must be a string" in capsys.readouterr().err
 
 
 def test_eval_command_scores_a_second_labeller(tmp_path, capsys):
