@@ -402,16 +402,13 @@ def classify_text(lex: Lexicon, title: str, text: str, size: int | None = None) 
             content[hit[2].kind].append(hit)
         if lex.shared_platform is not None:  # after outermost: the words inside still name their areas
             content["theme"] += _shared_platforms(lex.shared_platform, folded)
-        for kind, out in (("application", applications), ("theme", themes)):
-            kind_hits = content[kind]
-            if kind == "application":  # applied to blockchain, not merely named
-                kind_hits = applied(lex, kind_hits, folded, anchors, listed, hits["cue"], signals, wide, title_end)
-            if kind == "theme":
-                scored = weighted(_within_reach(lex, kind_hits, anchors), None, folded)
-            else:  # applied() decided where applications count
-                scored = weighted(kind_hits, None, folded)
-            if kind == "theme" and lex.theme_framing:
-                scored.update(_framing(lex, kind_hits, folded, scored))
+        # applications applied to blockchain, not merely named (applied() decides where they count)
+        application_scores = weighted(applied(lex, content["application"], folded, anchors, listed, hits["cue"],
+                                              signals, wide, title_end), None, folded)
+        theme_scores = weighted(_within_reach(lex, content["theme"], anchors), None, folded)
+        if lex.theme_framing:
+            theme_scores.update(_framing(lex, content["theme"], folded, theme_scores))
+        for kind, out, scored in (("application", applications, application_scores), ("theme", themes, theme_scores)):
             for label, (weight, label_hits) in sorted(scored.items()):
                 if weight >= lex.label_min.get(label, 1.0):
                     out.append(label)
