@@ -148,6 +148,15 @@ def _phrases(path: Path, entry: str, fieldname: str, value: Any) -> list[str]:
     return [p.strip() for p in value]
 
 
+def _labels(path: Path, entry: str, fieldname: str, value: Any, allowed: tuple[str, ...]) -> list[str]:
+    """A list of taxonomy labels, each one of ``allowed``."""
+    labels = _phrases(path, entry, fieldname, value)
+    unknown = [label for label in labels if label not in allowed]
+    if unknown:
+        raise _err(path, entry, fieldname, f"{unknown} are not labels of {allowed}")
+    return labels
+
+
 def _number(path: Path, entry: str, fieldname: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _err(path, entry, fieldname, "must be a number")
@@ -421,28 +430,21 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
     scenarios = _mapping(paths["themes"], "implied_scenarios", "implied_scenarios",
                          _read(paths["themes"]).get("implied_scenarios"))
     scenario_min = _number(paths["themes"], "implied_scenarios", "min_applications", scenarios.get("min_applications"))
-    exempt = _phrases(paths["themes"], "implied_scenarios", "except", scenarios.get("except", []))
-    framing = _phrases(paths["themes"], "framing", "framing", _read(paths["themes"]).get("framing", []))
-    if not set(framing) <= set(THEMES):
-        raise _err(paths["themes"], "framing", "framing", f"must name themes of {THEMES}")
+    exempt = _labels(paths["themes"], "implied_scenarios", "except", scenarios.get("except", []), APPLICATIONS)
+    framing = _labels(paths["themes"], "framing", "framing", _read(paths["themes"]).get("framing", []), THEMES)
     shared_platform = _shared_platform(paths["themes"])
     theme_far = _theme_factors(paths["themes"], "far")
     theme_far_english = {**theme_far, **_theme_factors(paths["themes"], "far_english")}
     cbdc_themes = _mapping(paths["themes"], "cbdc_focus", "cbdc_focus", _read(paths["themes"]).get("cbdc_focus", {}))
-    cbdc_drop = _phrases(paths["themes"], "cbdc_focus", "drop", cbdc_themes.get("drop", []))
-    if not set(cbdc_drop) <= set(THEMES):
-        raise _err(paths["themes"], "cbdc_focus", "drop", f"must name themes of {THEMES}")
+    cbdc_drop = _labels(paths["themes"], "cbdc_focus", "drop", cbdc_themes.get("drop", []), THEMES)
     focus = _mapping(paths["applications"], "crypto_focus", "crypto_focus",
                      _read(paths["applications"]).get("crypto_focus"))
-    crypto_keep = _phrases(paths["applications"], "crypto_focus", "keep", focus.get("keep"))
+    crypto_keep = _labels(paths["applications"], "crypto_focus", "keep", focus.get("keep"), APPLICATIONS)
+    crypto_found = _labels(paths["applications"], "crypto_focus", "found", focus.get("found", []), APPLICATIONS)
     cbdc_focus = _mapping(paths["applications"], "cbdc_focus", "cbdc_focus",
                           _read(paths["applications"]).get("cbdc_focus"))
-    cbdc_keep = _phrases(paths["applications"], "cbdc_focus", "keep", cbdc_focus.get("keep"))
-    cbdc_found = _phrases(paths["applications"], "cbdc_focus", "found", cbdc_focus.get("found", []))
-    crypto_found = _phrases(paths["applications"], "crypto_focus", "found", focus.get("found", []))
-    if not set(exempt) | set(crypto_keep) | set(crypto_found) | set(cbdc_keep) | set(cbdc_found) <= set(APPLICATIONS):
-        raise LexiconError("implied_scenarios.except / crypto_focus.keep / crypto_focus.found / cbdc_focus.keep / cbdc_focus.found"
-                           f" must name applications of {APPLICATIONS}")
+    cbdc_keep = _labels(paths["applications"], "cbdc_focus", "keep", cbdc_focus.get("keep"), APPLICATIONS)
+    cbdc_found = _labels(paths["applications"], "cbdc_focus", "found", cbdc_focus.get("found", []), APPLICATIONS)
     minimum.update(_load_labelled(builder, paths["applications"], "application", APPLICATIONS))
     listing = _mapping(paths["applications"], "named_in_list", "named_in_list",
                        _read(paths["applications"]).get("named_in_list"))

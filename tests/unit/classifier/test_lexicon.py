@@ -127,5 +127,5 @@ def test_named_in_list_and_cbdc_focus_are_validated(lexicons):
         load(lexicons)
     edit(lexicons / "applications.yaml", "  max_gap: six", "  max_gap: 6")
     edit(lexicons / "applications.yaml", "cbdc_focus:\n  keep: [finance]", "cbdc_focus:\n  keep: [money]")
-    with pytest.raises(LexiconError, match="cbdc_focus.keep"):
+    with pytest.raises(LexiconError, match=r"applications.yaml: entry 'cbdc_focus', field 'keep': \['money'\] are not labels"):
         load(lexicons)
