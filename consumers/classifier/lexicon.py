@@ -25,7 +25,7 @@ from consumers.classifier.normalise import fold, variants
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
-LEXICON_VERSION = "lexicon-1.10"
+LEXICON_VERSION = "lexicon-1.11"
 # Signal groups that name what the article must be about (blockchain, crypto assets, a
 # central-bank digital currency): labels of policy content count only near one, and an
 # article without any is not relevant.
@@ -136,6 +136,9 @@ class Lexicon:
     cbdc_theme_drop: frozenset[str] = frozenset()
     # applications kept beside crypto_keep in a crypto-focused article when named specifically
     crypto_found: frozenset[str] = frozenset()
+    # (application, its bare words, the finance named for it): in an article that names the
+    # finance, the bare words count nothing (供应链 where 供应链金融 is named)
+    absorbed: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -503,7 +506,27 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    frozenset(cbdc_found),
                    central_marks=central_marks, theme_framing=frozenset(framing), theme_far=theme_far,
                    theme_far_english=theme_far_english, shared_platform=shared_platform,
-                   cbdc_theme_drop=frozenset(cbdc_drop), crypto_found=frozenset(crypto_found))
+                   cbdc_theme_drop=frozenset(cbdc_drop), crypto_found=frozenset(crypto_found),
+                   absorbed=_absorbed(paths["applications"]))
+
+
+def _absorbed(path: Path) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    """applications.yaml's ``absorbed``: for each entry its application, a pattern that
+    matches exactly its bare words, and one that finds the finance named for it."""
+    entries = _read(path).get("absorbed", [])
+    if not isinstance(entries, list):
+        raise _err(path, "absorbed", "absorbed", "must be a list of mappings")
+    found = []
+    for i, spec in enumerate(entries):
+        entry = f"absorbed[{i}]"
+        spec = _mapping(path, entry, "absorbed", spec)
+        label = spec.get("application")
+        if label not in APPLICATIONS:
+            raise _err(path, entry, "application", f"must be one of {APPLICATIONS}")
+        words = _phrases(path, entry, "words", spec.get("words"))
+        by = _phrases(path, entry, "by", spec.get("by"))
+        found.append((label, re.compile(_alternatives(words)), re.compile(_alternatives(by))))
+    return tuple(found)
 
 
 def _shared_platform(path: Path) -> tuple[re.Pattern[str], tuple[str, ...], Term] | None:

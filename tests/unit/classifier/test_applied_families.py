@@ -107,3 +107,17 @@ def test_the_kinds_of_lawsuits_a_court_hears_name_no_financial_service():
 
 def test_farm_produce_named_by_its_kind_is_agriculture():
     assert "agriculture" in _apps("枸杞和葡萄酒企业把采收和酿造数据写入区块链。")
+
+
+def test_the_chain_of_supply_chain_finance_is_its_finance():
+    """lexicon-1.11: where supply-chain finance is named, the bare 供应链 is that finance's."""
+    apps = _apps("平台运用区块链开展供应链金融，核心企业的信用沿着供应链传导到末端中小企业。")
+    assert "finance" in apps and "supply_chain" not in apps
+    # ... unless the chain is named as the area itself, or by its logistics
+    assert "supply_chain" in _apps("平台运用区块链开展供应链金融，同时推进“区块链+供应链”应用。")
+    assert "supply_chain" in _apps("平台运用区块链开展供应链金融，并把物流运输数据写入区块链。")
+
+
+def test_trees_planted_are_the_citys_greening_not_farming():
+    apps = _apps("新区依托区块链开展植树造林资金管理，每棵树苗的位置和养护记录都写入区块链。")
+    assert "agriculture" not in apps and "smart_city" in apps
