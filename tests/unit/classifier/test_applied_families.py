@@ -1,4 +1,4 @@
-"""Vocabulary families of the applications lexicon added for lexicon-1.10 (texts written here)."""
+"""Vocabulary families of the applications lexicon added since lexicon-1.10 (texts written here)."""
 
 from __future__ import annotations
 
