@@ -361,8 +361,9 @@ def applied(lex: Lexicon, hits: list[Hit], folded: str, anchors: Anchors, peers:
     if perks and kept:
         kept = [h for h in kept if not _perk(perks, folded, h)]
     for label, words, finance in lex.absorbed:
-        bare = {h[0] for h in kept if h[2].labels[0] == label and words.fullmatch(folded, h[0], h[1]) and not joined(h)}
-        if bare and finance.search(folded):  # the chain of the finance named (供应链金融), not 区块链+供应链
+        bare = {h[0] for h in kept if h[2].labels[0] == label and h[2].lemma in words and not joined(h)}
+        # the chain of the finance named (供应链金融, found by the scan), not 区块链+供应链
+        if bare and any(h[2].lemma in finance for h in hits):
             kept = [h for h in kept if h[0] not in bare]
     return kept
 

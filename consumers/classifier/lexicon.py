@@ -136,9 +136,9 @@ class Lexicon:
     cbdc_theme_drop: frozenset[str] = frozenset()
     # applications kept beside crypto_keep in a crypto-focused article when named specifically
     crypto_found: frozenset[str] = frozenset()
-    # (application, its bare words, the finance named for it): in an article that names the
-    # finance, the bare words count nothing (供应链 where 供应链金融 is named)
-    absorbed: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()
+    # (application, the lemmas of its bare words, those of the finance named for it): in an
+    # article that names the finance, the bare words count nothing (供应链 where 供应链金融 is)
+    absorbed: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = ()
 
 
 def _err(path: Path, entry: str, fieldname: str, problem: str) -> LexiconError:
@@ -510,9 +510,9 @@ def load(directory: Path = LEXICON_DIR) -> Lexicon:
                    absorbed=_absorbed(paths["applications"]))
 
 
-def _absorbed(path: Path) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
-    """applications.yaml's ``absorbed``: for each entry its application, a pattern that
-    matches exactly its bare words, and one that finds the finance named for it."""
+def _absorbed(path: Path) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
+    """applications.yaml's ``absorbed``: for each entry its application and the lemmas
+    (Term.lemma, every spelling) of its bare words and of the finance named for it."""
     entries = _read(path).get("absorbed", [])
     if not isinstance(entries, list):
         raise _err(path, "absorbed", "absorbed", "must be a list of mappings")
@@ -525,7 +525,7 @@ def _absorbed(path: Path) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]],
             raise _err(path, entry, "application", f"must be one of {APPLICATIONS}")
         words = _phrases(path, entry, "words", spec.get("words"))
         by = _phrases(path, entry, "by", spec.get("by"))
-        found.append((label, re.compile(_alternatives(words)), re.compile(_alternatives(by))))
+        found.append((label, _lemmas(words), _lemmas(by)))
     return tuple(found)
 
 
@@ -570,6 +570,11 @@ def _generic_clues(path: Path, groups: tuple[str, ...]) -> dict[str, tuple[str, 
                 raise _err(path, str(label), "generic_clues", f"must name signal groups of relevance.yaml {groups}")
             clues[str(label)] = tuple(named)
     return clues
+
+
+def _lemmas(phrases: list[str]) -> frozenset[str]:
+    """The lemmas of ``phrases`` folded, in every spelling: what Term.lemma holds for each."""
+    return frozenset(lemma(v) for p in phrases for v in variants(fold(p)))
 
 
 def _alternatives(phrases: list[str]) -> str:
