@@ -4,7 +4,8 @@ The lexicons are business data an analyst edits: every phrase that signals a reg
 theme, an application, a document type or relevance lives there, with its weight. This
 module checks them (an error names the file, the entry and the field), folds every
 phrase the way the text is folded (traditional -> simplified, ASCII lower case) and
-compiles all of them into ONE Aho-Corasick automaton (ahocorasick-rs), so an article is scanned once.
+compiles all of them into ONE Aho-Corasick automaton (the native scanner of
+native/scan), so an article is scanned once.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import ahocorasick_rs
 import yaml
 
 from consumers.classifier.counties import county_phrases
 from consumers.classifier.hits import lemma
+from consumers.classifier.native import Scanner
 from consumers.classifier.normalise import fold, variants
 from policywatch.taxonomy import APPLICATIONS, DOC_TYPES, REGIONS, THEMES
 
@@ -74,18 +75,9 @@ def bucket(term: Term) -> str:
     return SIGNAL + term.labels[0] if term.kind == "signal" else term.kind
 
 
-# What ``hits.scan`` makes of a match of one pattern: the slot (in Lexicon.buckets) of its
-# first term's bucket, that term, whether the pattern must stand as a whole word, and
-# (slot, term) of its other terms (most patterns have one); None when it makes no hit.
-PatternHits = tuple[int, Term, bool, tuple[tuple[int, Term], ...]] | None
-
-
 @dataclass
 class Lexicon:
-    automaton: Any
-    patterns: list[PatternHits]  # per pattern of the automaton: the hits a match of it makes
-    core_patterns: list[PatternHits]  # the same without CONTENT_KINDS
-    anchor_patterns: frozenset[int]  # patterns of a signal term of ANCHOR_GROUPS
+    scanner: Scanner  # every phrase and the hits a match of it makes (hits.scan)
     buckets: tuple[str, ...]  # the keys under which hits.scan lists hits (bucket()), by slot
     version: str
     org_suffix: re.Pattern[str]
@@ -210,38 +202,27 @@ class _Builder:
         if term not in terms:  # the same phrase listed twice counts once
             terms.append(term)
 
-    def build(self) -> tuple[Any, list[PatternHits], list[PatternHits], frozenset[int], tuple[str, ...]]:
-        """The automaton over every phrase and its traditional spellings (the text is
-        not folded: too slow), the hits each of its patterns makes, by index (also without
-        CONTENT_KINDS), the indexes of anchor patterns and the buckets by slot: what
-        ``hits.scan`` needs per match, looked up once here rather than per hit."""
+    def build(self) -> tuple[Scanner, tuple[str, ...]]:
+        """The scanner over every phrase and its traditional spellings (the text is not
+        folded: too slow) with the hits a match of each makes, by slot of its bucket (and
+        without CONTENT_KINDS, for a text no anchor phrase makes one that may be
+        relevant), and the buckets by slot: what ``hits.scan`` needs per match, looked
+        up once here rather than per hit."""
         patterns: list[str] = []
         payloads: list[tuple[tuple[str, Term], ...]] = []
-        whole_words: set[int] = set()
         for key, terms in self.entries.items():
             for form in variants(key):
-                if terms[0].word:
-                    whole_words.add(len(patterns))
                 patterns.append(form)
                 spelled = [replace(term, lemma=lemma(form)) for term in terms]
                 payloads.append(tuple((bucket(term), term) for term in spelled))
-        # A contiguous NFA: over the 34k patterns a DFA searches a 5 KB article in about the
-        # same time (46-51 against 48-73 us, same run) but takes 157 MB against 12 MB
-        automaton = ahocorasick_rs.AhoCorasick(patterns, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
-        core = [tuple(pair for pair in payload if pair[0] not in CONTENT_KINDS) for payload in payloads]
-        anchors = frozenset(index for index, payload in enumerate(payloads)
-                            if any(term.kind == "signal" and term.labels[0] in ANCHOR_GROUPS for _, term in payload))
         buckets = tuple(sorted({key for payload in payloads for key, _ in payload}))
         slot = {key: i for i, key in enumerate(buckets)}
-
-        def hits_of(index: int, payload: tuple[tuple[str, Term], ...]) -> PatternHits:
-            if not payload:
-                return None
-            (key, term), *others = payload
-            return slot[key], term, index in whole_words, tuple((slot[k], t) for k, t in others)
-
-        return (automaton, [hits_of(i, payload) for i, payload in enumerate(payloads)],
-                [hits_of(i, payload) for i, payload in enumerate(core)], anchors, buckets)
+        full = [[(slot[key], term) for key, term in payload] for payload in payloads]
+        core = [[(slot[key], term) for key, term in payload if key not in CONTENT_KINDS] for payload in payloads]
+        words = [payload[0][1].word for payload in payloads]
+        anchors = [any(term.kind == "signal" and term.labels[0] in ANCHOR_GROUPS for _, term in payload)
+                   for payload in payloads]
+        return Scanner(patterns, full, core, words, anchors, len(buckets)), buckets
 
 
 def _load_places(builder: _Builder, path: Path, counties: Path) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str],

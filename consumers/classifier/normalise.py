@@ -15,6 +15,8 @@ import re
 
 import opencc
 
+from consumers.classifier.native import lower_plain
+
 # Past this many characters an article is long enough to have been classified from its
 # start; this bounds the time a multi-megabyte input can take.
 MAX_CHARS = 100_000
@@ -81,7 +83,12 @@ def variants(phrase: str) -> list[str]:
 
 def lower_same_length(text: str) -> str:
     """ASCII-insensitive matching form of ``text`` with the same positions: ``lower()``
-    (fast, in C) unless it would change the length (a few non-ASCII letters)."""
+    unless it would change the length (a few non-ASCII letters). Where the only letters
+    with case are ASCII (most articles), the native ``lower_plain`` lowers them without
+    ``str.lower``'s Unicode case lookup per character (a tenth of the cost)."""
+    lowered = lower_plain(text)
+    if lowered is not None:
+        return lowered
     lowered = text.lower()
     return lowered if len(lowered) == len(text) else fold(text)
 

@@ -76,8 +76,13 @@ def test_prometheus_scrapes_every_long_running_process(compose):
 
 
 def test_dockerfile_copies_what_exists():
-    for line in (DEPLOY / "Dockerfile").read_text(encoding="utf-8").splitlines():
-        if line.startswith("COPY "):
+    lines = (DEPLOY / "Dockerfile").read_text(encoding="utf-8").splitlines()
+    stages = {line.split()[-1] for line in lines if line.startswith("FROM ") and " AS " in line}
+    for line in lines:
+        if line.startswith("COPY --from="):  # from a build stage of the file
+            stage = line.split()[1].removeprefix("--from=")
+            assert stage in stages, f"deploy/Dockerfile copies from stage {stage}, which it does not build"
+        elif line.startswith("COPY "):
             for source in line.split()[1:-1]:
                 assert (REPO_ROOT / source).exists(), f"deploy/Dockerfile copies {source}, which does not exist"
 
