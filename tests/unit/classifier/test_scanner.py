@@ -1,5 +1,6 @@
-"""The native scanner (native/scan) and the native lowering behind lower_same_length:
-offsets in characters, whole words, anchors, validation, and str.lower's results."""
+"""The native part (native/scan): the scanner's offsets in characters, whole words, anchors
+and validation; the lowering behind lower_same_length against str.lower; the SimHasher's
+validation (its values against the Python path: test_stories.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from consumers.classifier import lexicon
 from consumers.classifier.hits import scan
-from consumers.classifier.native import Scanner, lower_plain
+from consumers.classifier.native import Scanner, SimHasher, lower_plain
 from consumers.classifier.normalise import fold, lower_same_length
 
 # Two buckets: 0 for the anchor phrase, 1 for the others; terms are plain strings here.
@@ -119,3 +120,13 @@ def test_lower_plain_keeps_the_kind_of_string():
     assert lower_plain("ABC") == "abc" and lower_plain("ABC").isascii()
     assert lower_plain("«ABC»") == "«abc»"
     assert lower_plain("Blockchain 区块链") == "blockchain 区块链"
+
+
+@pytest.mark.parametrize("fold_table, tokens, shingle, message", [
+    ([0] * 10, bytes(0x10000), 3, "65536"),
+    (list(range(0x10000)), bytes(0x10000), 0, "shingle"),
+    ([0x110000] * 0x10000, bytes(0x10000), 3, "no character"),
+])
+def test_bad_simhash_tables_are_refused(fold_table, tokens, shingle, message):
+    with pytest.raises(ValueError, match=message):
+        SimHasher(fold_table, tokens, shingle)

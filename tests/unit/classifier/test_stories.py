@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
+import random
 import re
 
+import pytest
+
+from consumers import stories
 from consumers.stories import BANDS, EMPTY, MAX_DISTANCE, assign_story, distance, fingerprint
 
 STORY = ("山西省工业和信息化厅近日印发《山西省区块链产业发展实施意见》，提出到2025年培育10家区块链骨干企业，"
@@ -73,3 +75,28 @@ def test_empty_articles_never_share_a_story():
     value, bands = fingerprint("", "")
     assert (value, bands) == (EMPTY, [])
     assert assign_story("e2", value, [{"article_id": "e1", "story_id": "e1", "story_fingerprint": EMPTY}]) == "e2"
+
+
+class _NoNative:
+    """A hasher that leaves every text to the Python path."""
+
+    def simhash(self, text):
+        return None
+
+
+# Characters of every kind a fingerprint meets: ASCII words and digits, separators,
+# ideographs in both scripts, full-width forms, Latin letters with and without marks,
+# Greek, Roman numerals, a combining mark, Arabic-Indic digits, and an emoji (past the
+# plane: always the Python path).
+POOL = "abcXYZ09 ,.\n_区块链試點，。“”ＡＢｃ１ÉéßΣσⅠⅱİ\u0301٣👍"
+
+
+def test_the_native_fingerprint_is_the_python_one(monkeypatch):
+    rng = random.Random(3)
+    texts = [STORY, REPRINT, TRADITIONAL, OTHER, ENGLISH, ENGLISH_EDIT, "區" * 50]
+    texts += ["".join(rng.choice(POOL) for _ in range(rng.randint(0, 80))) for _ in range(2000)]
+    native = [fingerprint("标题", text) for text in texts]
+    hashed = sum(stories._HASHER.simhash(text) is not None for text in texts)
+    monkeypatch.setattr(stories, "_HASHER", _NoNative())
+    assert [fingerprint("标题", text) for text in texts] == native
+    assert 500 < hashed < len(texts), "both paths should be taken"
