@@ -53,6 +53,8 @@ struct Characters<'a> {
 impl Characters<'_> {
     fn at(&mut self, byte: usize) -> usize {
         if byte < self.byte {
+            // overlapping matches come in order of end; should a crate upgrade change
+            // that, count again from the start rather than slice backwards (a panic)
             self.byte = 0;
             self.chars = 0;
         }

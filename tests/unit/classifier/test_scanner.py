@@ -58,8 +58,7 @@ def test_a_text_without_an_anchor_gets_the_core_hits_only(scanner):
     assert scanner.scan("试点 bank 区块链")[1] == [(0, 2, "pilot-zh"), (3, 7, "bank"), (9, 11, "inner")]
 
 
-def test_empty_and_unmatched_texts():
-    scanner = Scanner(PATTERNS, FULL, CORE, WORDS, ANCHORS, 2)
+def test_empty_and_unmatched_texts(scanner):
     assert scanner.scan("") == [[], []]
     assert scanner.scan("\x00\ufffd nothing here") == [[], []]
 
